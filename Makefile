@@ -1,0 +1,46 @@
+# newsreflow: `make run` sets everything up and reflows the bundled sample; `make test` runs the tests.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+RAPIDOCR_WHEEL := rapidocr==3.10.0
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei tesseract-ocr \
+	tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
+
+.PHONY: setup system-packages run test test-all bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	# rapidocr ships the PP-OCRv6 ONNX models; --no-deps keeps its opencv-python-headless
+	# from overwriting the cv2 that paddleocr's opencv-contrib-python provides.
+	$(PY) -m pip install -q --no-deps $(RAPIDOCR_WHEEL)
+	touch $@
+
+# Fonts (benchmark pages) and Tesseract (optional engine and peer) come from Debian packages.
+system-packages:
+	@if ! command -v tesseract >/dev/null || ! fc-list | grep -qi "Noto Serif CJK"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(APT_PACKAGES); \
+		else echo "install as root: apt-get install $(APT_PACKAGES)"; exit 1; fi; fi
+
+run: setup
+	$(VENV)/bin/newsreflow samples/seed-article.txt
+
+test: setup
+	$(PY) -m pytest -q -m "not slow"
+
+test-all: setup system-packages
+	$(PY) -m pytest -q
+
+bench: setup system-packages
+	$(PY) -m pipeline.bench
+
+lint: setup
+	$(PY) -m pyflakes pipeline tests 2>/dev/null || $(PY) -m compileall -q pipeline tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,61 @@
+"""Command line: parse arguments into a Config, run the pipeline, map errors to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline import __version__, run
+from pipeline.config import OPENCC_CONFIGS, OUTPUT_FORMATS, TEXT_ENCODINGS, Config, NormalizeConfig, InputConfig, OutputConfig
+from pipeline.errors import EXIT_INTERRUPTED, NewsreflowError
+from pipeline.output import render, write_atomic
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsreflow",
+        description="Turn newspaper OCR text into clean paragraphs in reading order.",
+    )
+    parser.add_argument("input", help="input file (.txt OCR text); '-' reads standard input")
+    parser.add_argument("-o", "--output", type=Path, help="output file (default: standard output)")
+    parser.add_argument("--format", choices=OUTPUT_FORMATS, default="text", help="output format (default: text)")
+    parser.add_argument("--convert", choices=OPENCC_CONFIGS, metavar="CONFIG", help="OpenCC conversion, e.g. t2s, s2t, s2hk, s2tw (default: none)")
+    parser.add_argument("--encoding", choices=TEXT_ENCODINGS, default="auto", help="text input encoding (default: detect UTF-8/UTF-16 BOM/GB18030)")
+    parser.add_argument("--explain", action="store_true", help="list the repairs made on standard error")
+    parser.add_argument("--version", action="version", version=f"newsreflow {__version__}")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    return Config(
+        input=InputConfig(encoding=args.encoding),
+        normalize=NormalizeConfig(convert=args.convert),
+        output=OutputConfig(format=args.format, explain=args.explain),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+        document = run.process_file(Path(args.input), config)
+        text = render(document, config.output.format, config.layout.keep_furniture)
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(args.output, text)
+        if config.output.explain:
+            for repair in document.repairs:
+                print(f"[{repair.kind}] page {repair.page}: {repair.detail}", file=sys.stderr)
+        return 0
+    except NewsreflowError as exc:
+        print(f"newsreflow: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("newsreflow: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""The one place that writes the order of the stages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pipeline import inputs, normalize, textmode
+from pipeline.config import Config
+from pipeline.document import Document
+from pipeline.errors import UsageError
+
+
+def process_text(text: str, config: Config, source: str = "-") -> Document:
+    """Text mode: lines OCR'd elsewhere -> paragraphs -> normalised text."""
+    lines = inputs.text_lines(text, source)
+    document = textmode.segment(lines, source=source)
+    return normalize.run(document, config.normalize)
+
+
+def process_file(path: Path, config: Config) -> Document:
+    """Any supported input file -> a finished document."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read()
+        return process_text(inputs.decode_text(data, config.input.encoding, "standard input"), config, "-")
+    kind = inputs.input_kind(path)
+    if kind == "text":
+        data = path.read_bytes()
+        return process_text(inputs.decode_text(data, config.input.encoding, str(path)), config, str(path))
+    raise UsageError(f"{path}: image and PDF input is not available in this version; give OCR text (.txt)")
