@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from pipeline.document import Document, Page, Role, reading_paragraphs
 
 MATCH_THRESHOLD = 50.0  # partial-ratio score below which an output piece matches no truth paragraph
+TIE_MARGIN = 2.0  # partial-ratio points within which two matches count as equally good
 
 
 def fold(text: str) -> str:
@@ -126,48 +127,72 @@ class Placement:
 
 
 def place_pieces(paragraphs: list[str], pieces: list[Piece]) -> list[Placement]:
-    """Each output piece placed where it matches the truth best, whatever the output's order."""
+    """Each output piece placed where it matches the truth best, whatever the output's order.
+
+    Text can occur twice on a page (a byline repeated at the start of the body, a caption quoting
+    the body, two identical jump lines, a line that is also a phrase of the next paragraph). Among
+    near-equal matches the one that continues the previous piece wins (the same paragraph right after
+    the previous piece's text, or the start of the next paragraph); then the one whose text no earlier
+    piece took; then the closest whole match; then the nearest paragraph.
+    """
     placements: list[Placement] = []
-    previous = 0
+    taken = [bytearray(len(p)) for p in paragraphs]
+    previous, previous_end = -1, 0
     for piece in pieces:
-        candidates = process.extract(piece.text, paragraphs, scorer=fuzz.partial_ratio, limit=6, score_cutoff=MATCH_THRESHOLD)
-        if not candidates:
+        size = len(piece.text)
+        candidates = {index: score for _, score, index in
+                      process.extract(piece.text, paragraphs, scorer=fuzz.partial_ratio, limit=8, score_cutoff=MATCH_THRESHOLD)}
+        for index in (previous, previous + 1):  # a short piece ties with many paragraphs: keep these in view
+            if 0 <= index < len(paragraphs) and index not in candidates:
+                candidates[index] = fuzz.partial_ratio(piece.text, paragraphs[index])
+        ranked = []
+        for index, score in candidates.items():
+            text = paragraphs[index]
+            if size <= len(text):
+                offset = _offset(piece.text, text, taken[index], previous_end if index == previous else None, score)
+            else:  # the whole paragraph lies inside the piece: the piece carries more than this paragraph
+                offset, score = 0, score * len(text) / size
+            continues = (index == previous and abs(offset - previous_end) <= 2) or (index == previous + 1 and offset <= 1)
+            overlap = sum(taken[index][offset:offset + size]) / max(1, min(size, len(text)))
+            nearby = index in (previous, previous + 1)
+            ranked.append((score, (continues, -overlap, nearby, fuzz.ratio(piece.text, text), -abs(index - previous)), index, offset))
+        ranked = [r for r in ranked if r[0] >= MATCH_THRESHOLD]
+        if not ranked:
             placements.append(Placement(-1, 0))
             continue
-        best = max(score for _, score, _ in candidates)
-        # Ties: the paragraph of the previous piece (or the next one) first, since lines of a paragraph
-        # follow each other; then the closest whole match (a short caption line that also occurs in a body
-        # paragraph); then the occurrence nearest the previous piece's (text printed twice on a page).
-        _, _, index = max((c for c in candidates if c[1] >= best - 1e-9),
-                          key=lambda c: (c[2] in (previous, previous + 1), fuzz.ratio(piece.text, c[0]), -abs(c[2] - previous)))
-        previous = index
-        paragraph = paragraphs[index]
-        if len(piece.text) <= len(paragraph):
-            offset = fuzz.partial_ratio_alignment(piece.text, paragraph).dest_start
-        else:
-            offset = 0
+        best = max(r[0] for r in ranked)
+        _, _, index, offset = max((r for r in ranked if r[0] >= best - TIE_MARGIN), key=lambda r: r[1])
         placements.append(Placement(index, offset))
+        taken[index][offset:offset + size] = b"\x01" * len(taken[index][offset:offset + size])
+        previous, previous_end = index, offset + size
     return placements
 
 
+def _offset(piece: str, text: str, taken: bytearray, after: int | None, score: float) -> int:
+    """Where in `text` the piece goes: right after the previous piece if it fits there, else the first
+    place its text occurs that no other piece took, else where it aligns best."""
+    if after is not None and fuzz.ratio(piece, text[after:after + len(piece)]) >= score - TIE_MARGIN:
+        return after
+    start = text.find(piece)
+    while start >= 0:
+        if not any(taken[start:start + len(piece)]):
+            return start
+        start = text.find(piece, start + 1)
+    return fuzz.partial_ratio_alignment(piece, text).dest_start
+
+
 def kendall_tau(ranks: list[float]) -> float | None:
-    """Kendall's tau-b between positions 0..n-1 and `ranks` (ties in ranks allowed)."""
-    n = len(ranks)
-    if n < 2:
-        return None
-    concordant = discordant = ties = 0
-    for i in range(n):
-        for j in range(i + 1, n):
-            d = ranks[j] - ranks[i]
-            if d > 0:
+    """Kendall's tau between truth positions 0..n-1 and output `ranks`, over the pairs the output
+    orders: two truth paragraphs found in the same output piece (joined) are not an ordering error."""
+    concordant = discordant = 0
+    for i in range(len(ranks)):
+        for j in range(i + 1, len(ranks)):
+            if ranks[j] > ranks[i]:
                 concordant += 1
-            elif d < 0:
+            elif ranks[j] < ranks[i]:
                 discordant += 1
-            else:
-                ties += 1
-    pairs = n * (n - 1) / 2
-    denominator = (pairs * (pairs - ties)) ** 0.5
-    return (concordant - discordant) / denominator if denominator else None
+    pairs = concordant + discordant
+    return (concordant - discordant) / pairs if pairs else None
 
 
 def score_page(truth: Document, output: Document) -> dict:
