@@ -1,12 +1,27 @@
-"""Line-break repair shared by the text mode and the image pipeline: joining wrapped lines.
+"""Line-break repair shared by the text mode and the image pipeline.
 
-Chinese lines join with no space, Latin words with one; an English word hyphenated at a line
-end is rejoined while real hyphens stay.
+Two jobs, one implementation for both modes:
+- `decide_breaks`: for each line of a block, does the paragraph end after it? The evidence is
+  what both modes can measure: the line's text, how far it reaches toward the column's right edge
+  (`relative_length`), its indent, and, from page geometry only, the gap above it and its size.
+- `join_lines`: join a paragraph's wrapped lines. Chinese lines join with no space, Latin words
+  with one; an English word hyphenated at a line end is rejoined while real hyphens stay
+  (well-known, COVID-19, self-, e-mail; the kept prefixes/compounds are data in patterns.json).
 """
 
 from __future__ import annotations
 
+import re
+import statistics
 import unicodedata
+from dataclasses import dataclass
+
+from pipeline import patterns
+
+# Paragraph boundary weights. A break is decided when the summed evidence reaches BREAK_THRESHOLD.
+BREAK_THRESHOLD = 2.0
+FIRST_LINE_INDENT = 2.0  # characters: the indent a Chinese paragraph's first line gets
+SHORT_LINE_SHORTFALL = 1.5  # characters missing at the right before a line counts as short
 
 
 def is_cjk(ch: str) -> bool:
@@ -26,6 +41,118 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+def _needs_no_space(a: str, b: str) -> bool:
+    """No space across the break: either side CJK, a dash or ellipsis, or a quote hugging its word."""
+    return is_cjk(a) or is_cjk(b) or a in "—…⋯“‘(/–" or b in "—…⋯”’)"
+
+
+def display_width(text: str) -> float:
+    """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell."""
+    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+
+
+@dataclass(frozen=True)
+class LineEvidence:
+    """What is known about one line when deciding whether its paragraph ends after it.
+
+    relative_length: how far the line reaches toward the block's right edge, as a fraction of a full
+        line (1.0 = full; the indent is included when it is known, so an indented full first line is ~1.0).
+    indent: leading indent in characters; None when unknown (text mode without a leading space).
+    gap_before: vertical gap above the line in line heights (page geometry only; None in text mode).
+    size: the line's height relative to the block's typical line (page geometry only).
+    """
+
+    text: str
+    relative_length: float
+    indent: float | None = None
+    gap_before: float | None = None
+    size: float | None = None
+
+
+def _full_chars(line: LineEvidence) -> float:
+    """Characters in a full line of this block, estimated from this line."""
+    extent = display_width(line.text.strip()) + (line.indent or 0.0)
+    return max(extent / max(line.relative_length, 0.05), 1.0)
+
+
+def _shortfall(line: LineEvidence, full: float) -> float:
+    """Characters missing at the right end compared with a full line."""
+    return max(0.0, (1.0 - line.relative_length) * full)
+
+
+def _looks_like_unindented_first_line(line: LineEvidence, full: float) -> bool:
+    """A line about one indent shorter than full that does not itself end a sentence:
+    the first line of a paragraph whose indent was lost."""
+    if line.indent is not None:
+        return False
+    shortfall = _shortfall(line, full)
+    return FIRST_LINE_INDENT - 0.75 <= shortfall <= FIRST_LINE_INDENT + 1.0 and not patterns.ends_sentence(line.text)
+
+
+def break_score(line: LineEvidence, following: LineEvidence, starts_paragraph: bool, typical_gap: float | None) -> float:
+    """Evidence that the paragraph ends after `line` (positive) or goes on (negative)."""
+    full = _full_chars(following) if line.relative_length < 0.5 else _full_chars(line)
+    full = max(full, _full_chars(following)) if following.relative_length >= 0.5 else full
+    text = line.text.rstrip()
+    score = 0.0
+    if patterns.ends_sentence(text):
+        score += 1.0
+    elif patterns.ends_clause(text):
+        score += 0.5
+    else:
+        score -= 1.5
+    allowance = FIRST_LINE_INDENT if starts_paragraph and line.indent is None else 0.0
+    if _shortfall(line, full) >= SHORT_LINE_SHORTFALL + allowance:
+        score += 2.0
+    else:
+        score -= 1.0
+    if following.indent is not None:
+        score += 2.5 if following.indent >= 1.0 else -0.5
+    elif _looks_like_unindented_first_line(following, full) and patterns.ends_sentence(text):
+        score += 2.0
+    if following.gap_before is not None and typical_gap is not None and following.gap_before > typical_gap * 1.5 + 0.3:
+        score += 2.0
+    if line.size is not None and following.size is not None and max(line.size, following.size) > 1.2 * min(line.size, following.size):
+        score += 2.0
+    return score
+
+
+def decide_breaks(evidence: list[LineEvidence]) -> list[bool]:
+    """For each line of one block, True when its paragraph ends after it (the last line always ends one)."""
+    n = len(evidence)
+    breaks = [False] * n
+    if not n:
+        return breaks
+    gaps = [e.gap_before for e in evidence[1:] if e.gap_before is not None]
+    typical_gap = statistics.median(gaps) if gaps else None
+    starts_paragraph = True
+    for i in range(n - 1):
+        breaks[i] = break_score(evidence[i], evidence[i + 1], starts_paragraph, typical_gap) >= BREAK_THRESHOLD
+        starts_paragraph = breaks[i]
+    breaks[-1] = True
+    return breaks
+
+
+_WORD_BEFORE_HYPHEN = re.compile(r"([A-Za-z]+)-$")
+_WORD_AFTER = re.compile(r"^([A-Za-z]+)")
+
+
+def _keeps_hyphen(left: str, right: str) -> bool:
+    """Is the hyphen at the end of `left` a real one (well-known, self-, e-mail)?"""
+    before = _WORD_BEFORE_HYPHEN.search(left)
+    after = _WORD_AFTER.match(right)
+    if before is None or after is None:
+        return True
+    data = patterns.load()
+    first, second = before.group(1), after.group(1)
+    if first.lower() in data.hyphen_keep_prefixes:
+        return True
+    if f"{first}-{second}".lower() in data.hyphen_keep_compounds:
+        return True
+    # Only a lower-case word fragment broken before a lower-case continuation is line-end hyphenation.
+    return not (first.islower() and second.islower())
+
+
 def join_texts(left: str, right: str) -> str:
     """Join the text before a line break with the text after it."""
     left = left.rstrip()
@@ -35,10 +162,10 @@ def join_texts(left: str, right: str) -> str:
     if not right:
         return left
     a, b = left[-1], right[0]
-    if is_cjk(a) or is_cjk(b):
+    if a in "-‐" and len(left) >= 2 and left[-2].isalnum():
+        return left + right if _keeps_hyphen(left, right) else left[:-1] + right
+    if _needs_no_space(a, b):
         return left + right
-    if a == "-" and len(left) >= 2 and left[-2].isalpha() and left[-2].islower() and b.islower():
-        return left[:-1] + right
     return left + " " + right
 
 

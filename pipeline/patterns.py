@@ -1,0 +1,131 @@
+"""Text patterns that mark lines which are not body text: bylines, captions, jump lines,
+editor credits, decorative keywords; and the punctuation classes the boundary decision uses.
+
+The patterns live in pipeline/data/patterns.json so they can be extended without touching code;
+the text mode and the layout stage both ask these functions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "patterns.json"
+
+
+@dataclass(frozen=True)
+class Patterns:
+    sentence_final: frozenset[str]
+    weak_final: frozenset[str]
+    closing_marks: frozenset[str]
+    opening_marks: frozenset[str]
+    internal_punctuation: frozenset[str]
+    byline: tuple[re.Pattern, ...]
+    caption: tuple[re.Pattern, ...]
+    jump: tuple[re.Pattern, ...]
+    editor_credit: tuple[re.Pattern, ...]
+    keywords: frozenset[str]
+    hyphen_keep_prefixes: frozenset[str]
+    hyphen_keep_compounds: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load() -> Patterns:
+    """Read and compile the pattern file once per process."""
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+    def compiled(name: str) -> tuple[re.Pattern, ...]:
+        return tuple(re.compile(expression) for expression in raw[name])
+
+    return Patterns(
+        sentence_final=frozenset(raw["sentence_final"]),
+        weak_final=frozenset(raw["weak_final"]),
+        closing_marks=frozenset(raw["closing_marks"]),
+        opening_marks=frozenset(raw["opening_marks"]),
+        internal_punctuation=frozenset(raw["internal_punctuation"]),
+        byline=compiled("byline"),
+        caption=compiled("caption"),
+        jump=compiled("jump"),
+        editor_credit=compiled("editor_credit"),
+        keywords=frozenset(raw["keywords"]),
+        hyphen_keep_prefixes=frozenset(raw["hyphen_keep_prefixes"]),
+        hyphen_keep_compounds=frozenset(word.lower() for word in raw["hyphen_keep_compounds"]),
+    )
+
+
+def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
+    text = text.strip()
+    return any(p.search(text) for p in patterns)
+
+
+def is_byline(text: str) -> bool:
+    """'融媒记者 潘燕佳', '本报记者 张三 通讯员 李四', '文/图 王五'."""
+    return len(text.strip()) <= 40 and _matches(load().byline, text)
+
+
+def is_caption(text: str) -> bool:
+    """A caption line: ends in '（资料图片）' or '（XXX 摄）', or starts with '图为'."""
+    return _matches(load().caption, text)
+
+
+def is_jump_line(text: str) -> bool:
+    """'（下转第3版）', '上接第一版'."""
+    return _matches(load().jump, text)
+
+
+def is_editor_credit(text: str) -> bool:
+    """'责任编辑：张三  校对：李四'."""
+    return _matches(load().editor_credit, text)
+
+
+def is_keyword(text: str) -> bool:
+    """A decorative keyword set large beside a section ('攻坚', '实干')."""
+    return text.strip() in load().keywords
+
+
+def trailing_keyword(text: str) -> str | None:
+    """The decorative keyword glued to the end of a heading ('…新引擎实干' -> '实干'), if any."""
+    stripped = text.strip()
+    for keyword in sorted(load().keywords, key=len, reverse=True):
+        if stripped.endswith(keyword) and len(stripped) > len(keyword) + 1:
+            return keyword
+    return None
+
+
+def _strip_closing(text: str) -> str:
+    closing = load().closing_marks
+    text = text.rstrip()
+    while text and text[-1] in closing:
+        text = text[:-1].rstrip()
+    return text
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the line ends with sentence-final punctuation, possibly inside a closing quote."""
+    core = _strip_closing(text)
+    return bool(core) and core[-1] in load().sentence_final
+
+
+def ends_clause(text: str) -> bool:
+    """True for a weaker end (；：) or a bare closing quote/bracket."""
+    stripped = text.rstrip()
+    if not stripped:
+        return False
+    core = _strip_closing(stripped)
+    return (bool(core) and core[-1] in load().weak_final) or (core != stripped and not ends_sentence(text))
+
+
+def has_internal_punctuation(text: str) -> bool:
+    """Commas, full stops and the like: headings and keywords rarely have them."""
+    marks = load().internal_punctuation
+    return any(ch in marks for ch in text)
+
+
+def is_bracket_fragment(text: str) -> bool:
+    """A line that is only quotation marks or brackets: a piece of a vertical headline."""
+    p = load()
+    stripped = text.strip()
+    return bool(stripped) and all(ch in p.opening_marks or ch in p.closing_marks for ch in stripped)
