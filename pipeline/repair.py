@@ -41,9 +41,14 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def _needs_no_space(a: str, b: str) -> bool:
-    """No space across the break: either side CJK, a dash or ellipsis, or a quote hugging its word."""
-    return is_cjk(a) or is_cjk(b) or a in "—…⋯“‘(/–" or b in "—…⋯”’)"
+def _needs_no_space(left: str, right: str) -> bool:
+    """No space across the break: either side CJK, a quote or bracket hugging its word, or a dash
+    or ellipsis written closed up (Chinese style; an English spaced dash keeps its spaces)."""
+    a, b = left[-1], right[0]
+    if is_cjk(a) or is_cjk(b) or a in "“‘(/" or b in "”’)":
+        return True
+    spaced_dash = len(left) >= 2 and left[-2] == " "
+    return (a in "—–…⋯" and not spaced_dash) or (b in "—–…⋯" and not right[1:2] == " ")
 
 
 def display_width(text: str) -> float:
@@ -111,7 +116,7 @@ def break_score(line: LineEvidence, following: LineEvidence, starts_paragraph: b
     elif _looks_like_unindented_first_line(following, full) and patterns.ends_sentence(text):
         score += 2.0
     if following.gap_before is not None and typical_gap is not None and following.gap_before > typical_gap * 1.5 + 0.3:
-        score += 2.0
+        score += 2.5
     if line.size is not None and following.size is not None and max(line.size, following.size) > 1.2 * min(line.size, following.size):
         score += 2.0
     return score
@@ -164,7 +169,7 @@ def join_texts(left: str, right: str) -> str:
     a, b = left[-1], right[0]
     if a in "-‐" and len(left) >= 2 and left[-2].isalnum():
         return left + right if _keeps_hyphen(left, right) else left[:-1] + right
-    if _needs_no_space(a, b):
+    if _needs_no_space(left, right):
         return left + right
     return left + " " + right
 
@@ -174,4 +179,4 @@ def join_lines(texts: list[str]) -> str:
     result = ""
     for text in texts:
         result = join_texts(result, text)
-    return result
+    return result.strip()

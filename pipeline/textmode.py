@@ -30,6 +30,7 @@ WIDE_HEADING = 1.2  # a line this much wider than its column, with no final punc
 FULL_TOLERANCE = 1.5  # characters a line may fall short of the column and still be full
 COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents is the column width
 WINDOW = 12  # lines on each side used to estimate the local column width
+PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
 
 
@@ -299,7 +300,7 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
 
 def _latin_evidence(evidence: LineEvidence, line: TextLine, blank_marks: bool) -> LineEvidence:
     """Ragged-right Latin text: line length says little, so only indents and blank lines mark paragraphs."""
-    return LineEvidence(evidence.text, 1.0, FIRST_LINE_INDENT if line.indented else (0.0 if blank_marks else None), evidence.gap_before)
+    return LineEvidence(evidence.text, 1.0, FIRST_LINE_INDENT if line.indented else None, evidence.gap_before)
 
 
 MAX_HEADING_LINES = 3
@@ -395,10 +396,17 @@ def segment(lines: list[str], source: str = "") -> Document:
     plain = [line.extent for line in text_lines if line.role is None]
     body_width = _percentile(plain, 0.75) if plain else 0.0
     has_wide = any(not narrow for run, narrow in runs if run[0].role is None)
+    lines_are_paragraphs = bool(plain) and statistics.median(plain) > PARAGRAPH_PER_LINE
+    if lines_are_paragraphs:
+        repairs.append(Repair("lines", "lines are far wider than a newspaper column: each line read as one paragraph"))
     pieces: list[Piece] = []
     for run, narrow in runs:
         if run[0].role is not None:
             pieces.append(Piece(run[0].role, run))
+            continue
+        if lines_are_paragraphs:
+            for line in run:
+                pieces.extend(_unpunctuated_as_headings(Piece(Role.BODY, [line]), pieces[-1].role if pieces else None))
             continue
         headline_seen = any(p.role is Role.HEADLINE for p in pieces)
         fallback = body_width * (NARROW_REGIME if narrow else 1.0)
