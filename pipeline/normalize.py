@@ -32,7 +32,8 @@ _CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe10-
 _HALF = "0-9A-Za-z%‰℃°"
 _JUSTIFICATION_SPACE = re.compile(rf"(?<=[{_CJK}])[ \u00a0\u2002-\u200a]+(?=[{_HALF}])|(?<=[{_HALF}])[ \u00a0\u2002-\u200a]+(?=[{_CJK}])")
 _HAN = "\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-EXAMPLES_PER_STEP = 3
+CONTEXT = 4  # characters shown around a change by --explain
+MAX_SHOWN = 40
 
 
 @lru_cache(maxsize=1)
@@ -131,21 +132,19 @@ def _converter(config_name: str):
 
 
 def _changes(before: str, after: str) -> str:
-    """A short, readable description of where the text changed."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    examples = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        lo, hi = max(0, i1 - 4), min(len(before), i2 + 4)
-        lo2, hi2 = max(0, j1 - 4), min(len(after), j2 + 4)
-        examples.append(f"“{before[lo:hi]}” → “{after[lo2:hi2]}”")
-        if len(examples) == EXAMPLES_PER_STEP:
-            examples.append("…")
-            break
-    return "; ".join(examples)
+    """Where the text changed: the span from the first to the last difference, with context."""
+    prefix = 0
+    limit = min(len(before), len(after))
+    while prefix < limit and before[prefix] == after[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and before[-1 - suffix] == after[-1 - suffix]:
+        suffix += 1
+    lo = max(0, prefix - CONTEXT)
+    old, new = before[lo : len(before) - suffix + CONTEXT], after[lo : len(after) - suffix + CONTEXT]
+    if len(old) > MAX_SHOWN:
+        old, new = old[:MAX_SHOWN] + "…", new[:MAX_SHOWN] + "…"
+    return f"“{old}” → “{new}”"
 
 
 def normalize_text(text: str, config: NormalizeConfig, page: int = 1) -> tuple[str, list[Repair]]:

@@ -86,10 +86,15 @@ def is_keyword(text: str) -> bool:
     return text.strip() in load().keywords
 
 
+@lru_cache(maxsize=1)
+def _keywords_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(load().keywords, key=len, reverse=True))
+
+
 def trailing_keyword(text: str) -> str | None:
     """The decorative keyword glued to the end of a heading ('…新引擎实干' -> '实干'), if any."""
     stripped = text.strip()
-    for keyword in sorted(load().keywords, key=len, reverse=True):
+    for keyword in _keywords_longest_first():
         if stripped.endswith(keyword) and len(stripped) > len(keyword) + 1:
             return keyword
     return None

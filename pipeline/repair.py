@@ -53,7 +53,7 @@ def _needs_no_space(left: str, right: str) -> bool:
 
 def display_width(text: str) -> float:
     """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell."""
-    return sum(0.5 if ch.isascii() else 1.0 for ch in text)
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from pipeline import patterns
 from pipeline.document import Block, Document, Line, Page, Paragraph, Repair, Role
-from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, display_width, is_cjk, join_lines
+from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, display_width, join_lines
 
 NARROW_REGIME = 0.72  # a run of lines at most this fraction of the body's width is another column (lead box)
 MIN_NARROW_RUN = 4  # lines a narrow run needs before it counts as a box of its own
@@ -80,9 +80,13 @@ def _read_lines(raw_lines: list[str]) -> tuple[list[TextLine], int]:
     return lines, blank_count
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+_HAN_OR_KANA = re.compile(r"[\u3040-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003ffff]")
+
+
 def _is_latin(text: str) -> bool:
-    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
-    return letters > sum(is_cjk(ch) for ch in text)
+    """More Latin letters than CJK characters: English (or similar) text."""
+    return len(_LATIN_LETTER.findall(text)) > len(_HAN_OR_KANA.findall(text))
 
 
 def _mark_patterns(lines: list[TextLine], repairs: list[Repair]) -> list[TextLine]:
