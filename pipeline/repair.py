@@ -88,31 +88,77 @@ def _shortfall(line: LineEvidence, full: float) -> float:
 def _looks_like_unindented_first_line(line: LineEvidence, full: float) -> bool:
     """A line about one indent shorter than full that does not itself end a sentence:
     the first line of a paragraph whose indent was lost."""
-    if line.indent is not None:
+    if line.indent is not None or patterns.ends_sentence(line.text):
         return False
     shortfall = _shortfall(line, full)
-    return FIRST_LINE_INDENT - 0.75 <= shortfall <= FIRST_LINE_INDENT + 1.0 and not patterns.ends_sentence(line.text)
+    # Punctuation may hang past the column's edge, so also measure without a final mark.
+    stripped = line.text.rstrip()
+    hanging = 1.0 if stripped and not stripped[-1].isascii() and _is_punctuation(stripped[-1]) else 0.0
+    return any(FIRST_LINE_INDENT - 0.75 <= s <= FIRST_LINE_INDENT + 1.0 for s in (shortfall, shortfall + hanging))
+
+
+def _is_punctuation(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("P")
+
+
+_FIRST_TOKEN = re.compile(r"^(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
+
+
+def _first_token_width(text: str) -> float:
+    """Width of what must start the next line: a whole Latin word or number, or one character,
+    with the punctuation that may not begin a line."""
+    text = text.lstrip()
+    match = _FIRST_TOKEN.match(text)
+    if match is None:
+        return 0.0
+    end = match.end()
+    marks = patterns.load()
+    while end < len(text) and (text[end] in marks.closing_marks or text[end] in marks.sentence_final or text[end] in "，、；："):
+        end += 1
+    return display_width(text[:end])
+
+
+def _cannot_start_line(text: str) -> bool:
+    """Closing quotes and brackets, commas and full stops never begin a paragraph."""
+    text = text.lstrip()
+    marks = patterns.load()
+    return bool(text) and (text[0] in marks.closing_marks or text[0] in marks.sentence_final or text[0] in "，、；：,;:") and not text.startswith("...")
+
+
+def _block_full_chars(line: LineEvidence, following: LineEvidence) -> float:
+    """Characters in a full line, estimated from whichever of the two lines is long enough to measure."""
+    measurable = [_full_chars(e) for e in (line, following) if e.relative_length >= 0.5]
+    return max(measurable) if measurable else max(_full_chars(line), _full_chars(following))
 
 
 def break_score(line: LineEvidence, following: LineEvidence, starts_paragraph: bool, typical_gap: float | None) -> float:
-    """Evidence that the paragraph ends after `line` (positive) or goes on (negative)."""
-    full = _full_chars(following) if line.relative_length < 0.5 else _full_chars(line)
-    full = max(full, _full_chars(following)) if following.relative_length >= 0.5 else full
+    """Evidence that the paragraph ends after `line` (positive) or goes on (negative).
+
+    A justified column line stops short of the right edge only where its paragraph ends, unless
+    it is a first line whose indent was lost, or the next line's first word would not have fitted.
+    So a short line ends the paragraph whatever its punctuation; for a full line, sentence-final
+    punctuation plus evidence from the next line (an indent, a first line one indent short, a wider
+    gap, a change of type size) decide.
+    """
+    full = _block_full_chars(line, following)
     text = line.text.rstrip()
-    score = 0.0
-    if patterns.ends_sentence(text):
-        score += 1.0
-    elif patterns.ends_clause(text):
-        score += 0.5
-    else:
-        score -= 1.5
+    shortfall = _shortfall(line, full)
     allowance = FIRST_LINE_INDENT if starts_paragraph and line.indent is None else 0.0
-    if _shortfall(line, full) >= SHORT_LINE_SHORTFALL + allowance:
-        score += 2.0
+    explained = shortfall <= _first_token_width(following.text) + 0.25
+    if shortfall >= SHORT_LINE_SHORTFALL + allowance and not explained:
+        score = 2.5 + (0.5 if patterns.ends_sentence(text) or patterns.ends_clause(text) else 0.0)
     else:
-        score -= 1.0
+        score = -1.0
+        if patterns.ends_sentence(text):
+            score += 1.0
+        elif patterns.ends_clause(text):
+            score += 0.5
+        else:
+            score -= 1.5
+    if _cannot_start_line(following.text):
+        score -= 3.0
     if following.indent is not None:
-        score += 2.5 if following.indent >= 1.0 else -0.5
+        score += 4.5 if following.indent >= 1.0 else -0.5
     elif _looks_like_unindented_first_line(following, full) and patterns.ends_sentence(text):
         score += 2.0
     if following.gap_before is not None and typical_gap is not None and following.gap_before > typical_gap * 1.5 + 0.3:

@@ -29,6 +29,7 @@ MIN_NARROW_RUN = 4  # lines a narrow run needs before it counts as a box of its 
 WIDE_HEADING = 1.2  # a line this much wider than its column, with no final punctuation, is a heading
 FULL_TOLERANCE = 1.5  # characters a line may fall short of the column and still be full
 COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents is the column width
+RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuation or carry justification spaces
 WINDOW = 12  # lines on each side used to estimate the local column width
 PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
@@ -189,7 +190,7 @@ def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
     for i in range(len(run)):
         lo, hi = max(0, i - WINDOW), i + WINDOW + 1
         window = [x for x in running[lo:hi] if x is not None]
-        widths.append(statistics.median(window) if len(window) >= 3 else _percentile(extents[lo:hi], COLUMN_QUANTILE))
+        widths.append(_percentile(window, RUNNING_QUANTILE) if len(window) >= 3 else _percentile(extents[lo:hi], COLUMN_QUANTILE))
     return widths
 
 
@@ -198,11 +199,18 @@ def _heading_candidate(line: TextLine, width: float) -> bool:
     text = line.text
     if patterns.is_bracket_fragment(text):
         return True
-    if patterns.has_internal_punctuation(text) or patterns.ends_sentence(text) or patterns.ends_clause(text) or _is_latin(text):
+    if _is_latin(text) or patterns.ends_sentence(text):
         return False
-    if _CJK_SPACE.search(text) or line.extent >= width * WIDE_HEADING:
+    if _is_wide(line, width):
         return True
-    return line.extent <= width - FULL_TOLERANCE
+    if patterns.has_internal_punctuation(text) or patterns.ends_clause(text):
+        return False
+    return bool(_CJK_SPACE.search(text)) or line.extent <= width - FULL_TOLERANCE
+
+
+def _is_wide(line: TextLine, width: float) -> bool:
+    """Wider than its column by far: set apart from the column (a headline across columns)."""
+    return line.extent >= width * WIDE_HEADING and not patterns.ends_sentence(line.text)
 
 
 def _starts_paragraph(line: TextLine, width: float) -> bool:
@@ -226,7 +234,7 @@ def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> in
     if end < len(run):
         follower = run[end]
         continues = not _starts_paragraph(follower, widths[end])
-        if continues:
+        if continues and not _is_wide(run[end - 1], widths[end - 1]):
             # The line before running text is that paragraph's first line, not a heading.
             end -= 1
             while end > start and patterns.is_bracket_fragment(run[end - 1].text):
@@ -234,23 +242,26 @@ def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> in
     return end
 
 
-def _split_headings(cluster: list[TextLine]) -> list[list[TextLine]]:
+def _split_headings(cluster: list[TextLine], widths: list[float]) -> list[list[TextLine]]:
     """Headings within a cluster: bracket-only pieces glue their neighbours (a vertical headline);
-    two consecutive lines of equal length are the halves of a two-line headline; otherwise each
-    line is a heading of its own."""
+    two consecutive lines of equal length are the halves of a two-line headline; a line that
+    fills its column (less a possible indent) wraps into a shorter next line; otherwise each line
+    is a heading of its own."""
     headings: list[list[TextLine]] = []
     glue = False
-    for line in cluster:
+    previous: TextLine | None = None
+    for line, width in zip(cluster, widths):
         fragment = patterns.is_bracket_fragment(line.text)
         opens = line.text[-1] in patterns.load().opening_marks
         closes = line.text[0] in patterns.load().closing_marks
-        if headings and (glue or fragment or closes) and not line.indented:
-            headings[-1].append(line)
-        elif headings and _couplet(headings[-1], line):
+        fills = width - (FULL_TOLERANCE if previous is not None and _CJK_SPACE.search(previous.text) else FIRST_LINE_INDENT + FULL_TOLERANCE)
+        wraps = previous is not None and previous.extent >= fills and line.extent < previous.extent
+        if headings and not line.indented and (glue or fragment or closes or wraps or _couplet(headings[-1], line)):
             headings[-1].append(line)
         else:
             headings.append([line])
         glue = fragment or opens
+        previous = line
     return headings
 
 
@@ -320,11 +331,8 @@ def _unpunctuated_as_headings(piece: Piece, previous: Role | None) -> list[Piece
     ):
         return [piece]
     role = Role.SUBTITLE if previous in (Role.HEADLINE, Role.SUBTITLE) else Role.SUBHEAD
-    result = []
-    for heading in _split_headings(piece.lines):
-        text, spaced = _heading_text(heading)
-        result.append(Piece(role, heading, text, ["two-line heading joined with a space"] if spaced else []))
-    return result
+    text, spaced = _heading_text(piece.lines)
+    return [Piece(role, piece.lines, text, ["two-line heading joined with a space"] if spaced else [])]
 
 
 def _run_pieces(run: list[TextLine], narrow: bool, has_wider_text: bool, fallback: float, blank_marks: bool, headline_seen: bool) -> list[Piece]:
@@ -347,7 +355,7 @@ def _run_pieces(run: list[TextLine], narrow: bool, has_wider_text: bool, fallbac
             flush()
             cluster = run[i:end]
             vertical = any(patterns.is_bracket_fragment(x.text) for x in cluster)
-            for k, heading in enumerate(_split_headings(cluster)):
+            for k, heading in enumerate(_split_headings(cluster, widths[i:end])):
                 text, spaced = _heading_text(heading)
                 if vertical or (not headline_seen and i == 0 and not pieces):
                     heading_role = Role.HEADLINE if k == 0 else Role.SUBTITLE

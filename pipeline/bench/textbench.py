@@ -58,15 +58,20 @@ def wrap(paragraph: str, width: int, indent: float) -> list[str]:
     """Break a paragraph into column lines of `width` cells, the first `indent` cells shorter."""
     lines: list[str] = []
     current, used, limit = "", 0.0, width - indent
+    hanging = False
     for token in _tokens(paragraph):
         size = sum(_cells(ch) for ch in token)
-        if used + size > limit and current:
-            if token in NO_LINE_START:  # hanging punctuation: it stays on this line
-                lines.append(current + token)
-                current, used, limit = "", 0.0, width
+        if hanging and token in NO_LINE_START:  # hanging punctuation: it stays on the full line
+            current += token
+            continue
+        if hanging or (used + size > limit and current):
+            if token in NO_LINE_START and not hanging:
+                current += token
+                hanging = True
                 continue
             lines.append(current)
             current, used, limit = "", 0.0, width
+        hanging = False
         current += token
         used += size
     if current:
