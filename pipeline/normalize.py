@@ -1,13 +1,13 @@
 """Normalisation: each step is a named `str -> str` function, switchable in NormalizeConfig.
 
 The steps, in order (each field of NormalizeConfig switches the step of the same name):
-- justification_spaces: spaces that justified setting left between Chinese and half-width digits or
-  Latin are removed ("2023年 6月 30日" -> "2023年6月30日"); spaces between two Chinese phrases stay
-  ("办实事 做好事"), and text with no Chinese beside the space (English) is untouched.
 - ellipsis: "⋯⋯" (U+22EF, math midline ellipsis) -> "……".
 - vertical_forms: presentation forms for vertical text (﹁﹂﹃﹄︵︶ …) -> their horizontal forms.
 - fullwidth_punctuation: half-width , ; : ! ? . ( ) written right after Chinese -> full-width, where it
   is clearly prose: never between digits (98.6%, 21.15, 1:2) or inside Latin text and URLs.
+- justification_spaces: spaces that justified setting left between Chinese and half-width digits or
+  Latin are removed ("2023年 6月 30日" -> "2023年6月30日"); spaces between two Chinese phrases stay
+  ("办实事 做好事"), and text with no Chinese beside the space (English) is untouched.
 - convert: OpenCC conversion (t2s, s2t, s2hk, …), off unless a configuration is named.
 The tables are data in pipeline/data/punctuation.json.
 """
@@ -113,11 +113,12 @@ def fullwidth_punctuation(text: str) -> str:
         text = changed
 
 
+# Spaces go last: the earlier steps turn marks full-width, which can put a space between Chinese and a digit.
 STEPS: list[tuple[str, Callable[[str], str]]] = [
-    ("justification_spaces", remove_justification_spaces),
     ("ellipsis", fix_ellipsis),
     ("vertical_forms", horizontal_forms),
     ("fullwidth_punctuation", fullwidth_punctuation),
+    ("justification_spaces", remove_justification_spaces),
 ]
 STEP_NAMES = tuple(name for name, _ in STEPS) + ("convert",)  # the NormalizeConfig field names
 
