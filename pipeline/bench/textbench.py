@@ -37,6 +37,7 @@ NO_LINE_START = set("，。、；：！？”’）》」』〕】…—·%,.;:!
 BYLINE_FORMS = ("本报记者 {a}", "融媒记者 {a}", "记者 {a} 通讯员 {b}", "本报记者 {a} {b}", "文/图 {a}")
 NAMES = ("潘燕佳", "张曦", "朱浩", "陈凯", "黄培强", "刘霞", "方耀星", "王玉西", "李梓瑜", "周萱")
 _HALF_RUN = re.compile(r"[0-9A-Za-z%.]+")
+_TOKEN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.,:/%+@_-]*[0-9A-Za-z%/])?|.", re.S)
 
 
 def load_articles(directory: Path = ARTICLES) -> list[dict]:
@@ -50,8 +51,8 @@ def _cells(ch: str) -> float:
 
 
 def _tokens(text: str) -> list[str]:
-    """Characters, with runs of ASCII letters/digits kept together (a typesetter does not split them)."""
-    return re.findall(r"[0-9A-Za-z]+|.", text, flags=re.S)
+    """Characters, with Latin words, numbers (10.7%, 1,200) and addresses kept whole, as a typesetter does."""
+    return _TOKEN.findall(text)
 
 
 def wrap(paragraph: str, width: int, indent: float) -> list[str]:
