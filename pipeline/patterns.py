@@ -38,7 +38,8 @@ def load() -> Patterns:
     raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
     def compiled(name: str) -> tuple[re.Pattern, ...]:
-        return tuple(re.compile(expression) for expression in raw[name])
+        """One pattern per category: the category's expressions as alternatives."""
+        return (re.compile("|".join(f"(?:{expression})" for expression in raw[name])),)
 
     return Patterns(
         sentence_final=frozenset(raw["sentence_final"]),
@@ -61,9 +62,34 @@ def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+_CATEGORIES = ("byline", "caption", "jump", "editor_credit")
+MAX_BYLINE_LENGTH = 40
+
+
+@lru_cache(maxsize=1)
+def _classifier() -> re.Pattern:
+    """All categories as one expression with a named group each, in order of priority."""
+    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    return re.compile("|".join(f"(?P<{name}>" + "|".join(f"(?:{e})" for e in raw[name]) + ")" for name in _CATEGORIES))
+
+
+def classify(text: str) -> str | None:
+    """The first of 'byline', 'caption', 'jump', 'editor_credit', 'keyword' that the line is, or None.
+    One regular-expression search per line: the text mode asks this of every line."""
+    stripped = text.strip()
+    if stripped in load().keywords:
+        return "keyword"
+    match = _classifier().search(stripped)
+    if match is None:
+        return None
+    if match.lastgroup == "byline" and len(stripped) > MAX_BYLINE_LENGTH:
+        return next((name for name, test in (("caption", is_caption), ("jump", is_jump_line), ("editor_credit", is_editor_credit)) if test(stripped)), None)
+    return match.lastgroup
+
+
 def is_byline(text: str) -> bool:
     """'融媒记者 潘燕佳', '本报记者 张三 通讯员 李四', '文/图 王五'."""
-    return len(text.strip()) <= 40 and _matches(load().byline, text)
+    return len(text.strip()) <= MAX_BYLINE_LENGTH and _matches(load().byline, text)
 
 
 def is_caption(text: str) -> bool:
@@ -87,25 +113,27 @@ def is_keyword(text: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _keywords_longest_first() -> tuple[str, ...]:
-    return tuple(sorted(load().keywords, key=len, reverse=True))
+def _keyword_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(k) for k in load().keywords}, reverse=True))
 
 
 def trailing_keyword(text: str) -> str | None:
     """The decorative keyword glued to the end of a heading ('…新引擎实干' -> '实干'), if any."""
     stripped = text.strip()
-    for keyword in _keywords_longest_first():
-        if stripped.endswith(keyword) and len(stripped) > len(keyword) + 1:
-            return keyword
+    keywords = load().keywords
+    for length in _keyword_lengths():
+        if len(stripped) > length + 1 and stripped[-length:] in keywords:
+            return stripped[-length:]
     return None
 
 
+@lru_cache(maxsize=1)
+def _closing_and_space() -> str:
+    return "".join(load().closing_marks) + " \t\u3000"
+
+
 def _strip_closing(text: str) -> str:
-    closing = load().closing_marks
-    text = text.rstrip()
-    while text and text[-1] in closing:
-        text = text[:-1].rstrip()
-    return text
+    return text.rstrip(_closing_and_space())
 
 
 def ends_sentence(text: str) -> bool:
@@ -125,8 +153,12 @@ def ends_clause(text: str) -> bool:
 
 def has_internal_punctuation(text: str) -> bool:
     """Commas, full stops and the like: headings and keywords rarely have them."""
-    marks = load().internal_punctuation
-    return any(ch in marks for ch in text)
+    return _internal_punctuation().search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _internal_punctuation() -> re.Pattern:
+    return re.compile("[" + re.escape("".join(sorted(load().internal_punctuation))) + "]")
 
 
 def is_bracket_fragment(text: str) -> bool:

@@ -74,10 +74,31 @@ class LineEvidence:
     size: float | None = None
 
 
-def _full_chars(line: LineEvidence) -> float:
-    """Characters in a full line of this block, estimated from this line."""
-    extent = display_width(line.text.strip()) + (line.indent or 0.0)
-    return max(extent / max(line.relative_length, 0.05), 1.0)
+@dataclass(frozen=True)
+class _Measured:
+    """A line's evidence with the text features the decision asks for, computed once."""
+
+    evidence: LineEvidence
+    full_chars: float  # characters in a full line, estimated from this line
+    ends_sentence: bool
+    ends_clause: bool
+    hanging: float  # width of a final punctuation mark that may hang past the column's edge
+    first_token: float  # width of what must start this line (an unbreakable word, with marks)
+    cannot_start: bool  # begins with a closing quote, comma or full stop
+
+    @classmethod
+    def of(cls, line: LineEvidence) -> _Measured:
+        text = line.text.strip()
+        extent = display_width(text) + (line.indent or 0.0)
+        return cls(
+            evidence=line,
+            full_chars=max(extent / max(line.relative_length, 0.05), 1.0),
+            ends_sentence=patterns.ends_sentence(text),
+            ends_clause=patterns.ends_clause(text),
+            hanging=1.0 if text and not text[-1].isascii() and unicodedata.category(text[-1]).startswith("P") else 0.0,
+            first_token=_first_token_width(text),
+            cannot_start=_cannot_start_line(text),
+        )
 
 
 def _shortfall(line: LineEvidence, full: float) -> float:
@@ -85,53 +106,41 @@ def _shortfall(line: LineEvidence, full: float) -> float:
     return max(0.0, (1.0 - line.relative_length) * full)
 
 
-def _looks_like_unindented_first_line(line: LineEvidence, full: float) -> bool:
+def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
     """A line about one indent shorter than full that does not itself end a sentence:
-    the first line of a paragraph whose indent was lost."""
-    if line.indent is not None or patterns.ends_sentence(line.text):
+    the first line of a paragraph whose indent was lost. Punctuation may hang past the
+    column's edge, so the line is also measured without a final mark."""
+    if line.evidence.indent is not None or line.ends_sentence:
         return False
-    shortfall = _shortfall(line, full)
-    # Punctuation may hang past the column's edge, so also measure without a final mark.
-    stripped = line.text.rstrip()
-    hanging = 1.0 if stripped and not stripped[-1].isascii() and _is_punctuation(stripped[-1]) else 0.0
-    return any(FIRST_LINE_INDENT - 0.75 <= s <= FIRST_LINE_INDENT + 1.0 for s in (shortfall, shortfall + hanging))
-
-
-def _is_punctuation(ch: str) -> bool:
-    return unicodedata.category(ch).startswith("P")
+    shortfall = _shortfall(line.evidence, full)
+    low, high = FIRST_LINE_INDENT - 0.75, FIRST_LINE_INDENT + 1.0
+    return low <= shortfall <= high or low <= shortfall + line.hanging <= high
 
 
 _FIRST_TOKEN = re.compile(r"^(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
+_NO_LINE_START = "，、；：,;:"
 
 
 def _first_token_width(text: str) -> float:
-    """Width of what must start the next line: a whole Latin word or number, or one character,
+    """Width of what must start the line: a whole Latin word or number, or one character,
     with the punctuation that may not begin a line."""
-    text = text.lstrip()
     match = _FIRST_TOKEN.match(text)
     if match is None:
         return 0.0
     end = match.end()
     marks = patterns.load()
-    while end < len(text) and (text[end] in marks.closing_marks or text[end] in marks.sentence_final or text[end] in "，、；："):
+    while end < len(text) and (text[end] in marks.closing_marks or text[end] in marks.sentence_final or text[end] in _NO_LINE_START):
         end += 1
     return display_width(text[:end])
 
 
 def _cannot_start_line(text: str) -> bool:
     """Closing quotes and brackets, commas and full stops never begin a paragraph."""
-    text = text.lstrip()
     marks = patterns.load()
-    return bool(text) and (text[0] in marks.closing_marks or text[0] in marks.sentence_final or text[0] in "，、；：,;:") and not text.startswith("...")
+    return bool(text) and (text[0] in marks.closing_marks or text[0] in marks.sentence_final or text[0] in _NO_LINE_START) and not text.startswith("...")
 
 
-def _block_full_chars(line: LineEvidence, following: LineEvidence) -> float:
-    """Characters in a full line, estimated from whichever of the two lines is long enough to measure."""
-    measurable = [_full_chars(e) for e in (line, following) if e.relative_length >= 0.5]
-    return max(measurable) if measurable else max(_full_chars(line), _full_chars(following))
-
-
-def break_score(line: LineEvidence, following: LineEvidence, starts_paragraph: bool, typical_gap: float | None) -> float:
+def _score(line: _Measured, following: _Measured, starts_paragraph: bool, typical_gap: float | None) -> float:
     """Evidence that the paragraph ends after `line` (positive) or goes on (negative).
 
     A justified column line stops short of the right edge only where its paragraph ends, unless
@@ -140,30 +149,29 @@ def break_score(line: LineEvidence, following: LineEvidence, starts_paragraph: b
     punctuation plus evidence from the next line (an indent, a first line one indent short, a wider
     gap, a change of type size) decide.
     """
-    full = _block_full_chars(line, following)
-    text = line.text.rstrip()
-    shortfall = _shortfall(line, full)
-    allowance = FIRST_LINE_INDENT if starts_paragraph and line.indent is None else 0.0
-    explained = shortfall <= _first_token_width(following.text) + 0.25
+    this, that = line.evidence, following.evidence
+    measurable = [m.full_chars for m in (line, following) if m.evidence.relative_length >= 0.5]
+    full = max(measurable) if measurable else max(line.full_chars, following.full_chars)
+    shortfall = _shortfall(this, full)
+    allowance = FIRST_LINE_INDENT if starts_paragraph and this.indent is None else 0.0
+    explained = shortfall <= following.first_token + 0.25
     if shortfall >= SHORT_LINE_SHORTFALL + allowance and not explained:
-        score = 2.5 + (0.5 if patterns.ends_sentence(text) or patterns.ends_clause(text) else 0.0)
+        score = 2.5 + (0.5 if line.ends_sentence or line.ends_clause else 0.0)
+    elif line.ends_sentence:
+        score = 0.0
+    elif line.ends_clause:
+        score = -0.5
     else:
-        score = -1.0
-        if patterns.ends_sentence(text):
-            score += 1.0
-        elif patterns.ends_clause(text):
-            score += 0.5
-        else:
-            score -= 1.5
-    if _cannot_start_line(following.text):
+        score = -2.5
+    if following.cannot_start:
         score -= 3.0
-    if following.indent is not None:
-        score += 4.5 if following.indent >= 1.0 else -0.5
-    elif _looks_like_unindented_first_line(following, full) and patterns.ends_sentence(text):
+    if that.indent is not None:
+        score += 4.5 if that.indent >= 1.0 else -0.5
+    elif line.ends_sentence and _looks_like_unindented_first_line(following, full):
         score += 2.0
-    if following.gap_before is not None and typical_gap is not None and following.gap_before > typical_gap * 1.5 + 0.3:
+    if that.gap_before is not None and typical_gap is not None and that.gap_before > typical_gap * 1.5 + 0.3:
         score += 2.5
-    if line.size is not None and following.size is not None and max(line.size, following.size) > 1.2 * min(line.size, following.size):
+    if this.size is not None and that.size is not None and max(this.size, that.size) > 1.2 * min(this.size, that.size):
         score += 2.0
     return score
 
@@ -176,9 +184,10 @@ def decide_breaks(evidence: list[LineEvidence]) -> list[bool]:
         return breaks
     gaps = [e.gap_before for e in evidence[1:] if e.gap_before is not None]
     typical_gap = statistics.median(gaps) if gaps else None
+    measured = [_Measured.of(e) for e in evidence]
     starts_paragraph = True
     for i in range(n - 1):
-        breaks[i] = break_score(evidence[i], evidence[i + 1], starts_paragraph, typical_gap) >= BREAK_THRESHOLD
+        breaks[i] = _score(measured[i], measured[i + 1], starts_paragraph, typical_gap) >= BREAK_THRESHOLD
         starts_paragraph = breaks[i]
     breaks[-1] = True
     return breaks

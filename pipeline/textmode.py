@@ -32,6 +32,7 @@ COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents
 RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuation or carry justification spaces
 WINDOW = 12  # lines on each side used to estimate the local column width
 PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
+PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
 
 
@@ -46,13 +47,24 @@ class TextLine:
     role: Role | None = None  # set for lines a pattern identifies
     width: float = 0.0
 
+    # Text features asked many times per line, computed once.
+    ends_sentence: bool = False
+    ends_clause: bool = False
+    punctuated: bool = False  # commas, full stops and the like inside: running text, not a heading
+    latin: bool = False
+
     def __post_init__(self) -> None:
         self.width = display_width(self.text)
+        self.ends_sentence = patterns.ends_sentence(self.text)
+        self.ends_clause = patterns.ends_clause(self.text)
+        self.punctuated = patterns.has_internal_punctuation(self.text)
+        self.latin = _is_latin(self.text)
 
     @property
     def extent(self) -> float:
         """How far the line reaches, counting a known indent."""
         return self.width + (FIRST_LINE_INDENT if self.indented else 0.0)
+
 
 
 @dataclass
@@ -93,21 +105,14 @@ def _is_latin(text: str) -> bool:
 def _mark_patterns(lines: list[TextLine], repairs: list[Repair]) -> list[TextLine]:
     """Give roles to lines that patterns identify; split a keyword glued to the end of a heading."""
     for line in lines:
-        if patterns.is_byline(line.text):
-            line.role = Role.BYLINE
-        elif patterns.is_caption(line.text):
-            line.role = Role.CAPTION
-        elif patterns.is_jump_line(line.text):
-            line.role = Role.JUMP
-        elif patterns.is_editor_credit(line.text):
-            line.role = Role.FOOTER
-        elif patterns.is_keyword(line.text):
-            line.role = Role.KEYWORD
+        kind = patterns.classify(line.text)
+        if kind is not None:
+            line.role = PATTERN_ROLES[kind]
     result: list[TextLine] = []
     for i, line in enumerate(lines):
         keyword = patterns.trailing_keyword(line.text) if line.role is None else None
         beside_keyword = any(0 <= j < len(lines) and lines[j].role is Role.KEYWORD for j in (i - 1, i + 1))
-        if keyword and beside_keyword and not patterns.has_internal_punctuation(line.text) and not patterns.ends_sentence(line.text):
+        if keyword and beside_keyword and not line.punctuated and not line.ends_sentence:
             head = line.text[: -len(keyword)].rstrip()
             repairs.append(Repair("split", f"line {line.number}: keyword “{keyword}” split off the heading “{head}”"))
             result.append(TextLine(head, line.number, line.indented, line.blank_before))
@@ -158,7 +163,7 @@ def _split_narrow(run: list[TextLine], body_width: float) -> list[tuple[list[Tex
             while j < len(run) and run[j].extent <= limit:
                 j += 1
             stretch = run[i:j]
-            running = sum(1 for x in stretch if patterns.has_internal_punctuation(x.text) and not patterns.ends_sentence(x.text))
+            running = sum(1 for x in stretch if x.punctuated and not x.ends_sentence)
             if len(stretch) >= MIN_NARROW_RUN and running >= 2:
                 if start < i:
                     pieces.append((run[start:i], False))
@@ -181,7 +186,7 @@ def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
     text around it (`fallback`)."""
     extents = [line.extent for line in run]
     running = [
-        line.extent if patterns.has_internal_punctuation(line.text) and not patterns.ends_sentence(line.text) else None
+        line.extent if line.punctuated and not line.ends_sentence else None
         for line in run
     ]
     if len(run) < MIN_NARROW_RUN:
@@ -199,18 +204,18 @@ def _heading_candidate(line: TextLine, width: float) -> bool:
     text = line.text
     if patterns.is_bracket_fragment(text):
         return True
-    if _is_latin(text) or patterns.ends_sentence(text):
+    if line.latin or line.ends_sentence:
         return False
     if _is_wide(line, width):
         return True
-    if patterns.has_internal_punctuation(text) or patterns.ends_clause(text):
+    if line.punctuated or line.ends_clause:
         return False
     return bool(_CJK_SPACE.search(text)) or line.extent <= width - FULL_TOLERANCE
 
 
 def _is_wide(line: TextLine, width: float) -> bool:
     """Wider than its column by far: set apart from the column (a headline across columns)."""
-    return line.extent >= width * WIDE_HEADING and not patterns.ends_sentence(line.text)
+    return line.extent >= width * WIDE_HEADING and not line.ends_sentence
 
 
 def _starts_paragraph(line: TextLine, width: float) -> bool:
@@ -218,7 +223,7 @@ def _starts_paragraph(line: TextLine, width: float) -> bool:
     if line.indented:
         return True
     shortfall = width - line.extent
-    return FULL_TOLERANCE <= shortfall <= FIRST_LINE_INDENT + 1.5 and not patterns.ends_sentence(line.text)
+    return FULL_TOLERANCE <= shortfall <= FIRST_LINE_INDENT + 1.5 and not line.ends_sentence
 
 
 def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> int:
@@ -285,7 +290,7 @@ def _blank_lines_mark_paragraphs(lines: list[TextLine]) -> bool:
     blanks = [i for i in range(1, len(lines)) if lines[i].blank_before]
     if not blanks or gaps <= 0 or len(blanks) > gaps * 0.5:
         return False
-    after_sentence = sum(1 for i in blanks if patterns.ends_sentence(lines[i - 1].text) or lines[i - 1].role is not None)
+    after_sentence = sum(1 for i in blanks if lines[i - 1].ends_sentence or lines[i - 1].role is not None)
     return after_sentence >= 0.8 * len(blanks)
 
 
@@ -300,7 +305,7 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
         )
         for line, width in zip(run, widths)
     ]
-    if run and _is_latin(" ".join(line.text for line in run)):
+    if run and sum(line.latin for line in run) * 2 > len(run):
         evidence = [_latin_evidence(e, line, blank_marks) for e, line in zip(evidence, run)]
     breaks = decide_breaks(evidence)
     pieces: list[Piece] = []
@@ -324,10 +329,9 @@ MAX_HEADING_LINES = 3
 def _unpunctuated_as_headings(piece: Piece, previous: Role | None) -> list[Piece]:
     """Running text has punctuation; a short 'paragraph' with none at all is heading lines
     (e.g. the two halves of a headline that came out as an indented line and its neighbour)."""
-    texts = [line.text for line in piece.lines]
     if (
-        len(texts) > MAX_HEADING_LINES
-        or any(patterns.has_internal_punctuation(t) or patterns.ends_sentence(t) or patterns.ends_clause(t) or _is_latin(t) for t in texts)
+        len(piece.lines) > MAX_HEADING_LINES
+        or any(line.punctuated or line.ends_sentence or line.ends_clause or line.latin for line in piece.lines)
     ):
         return [piece]
     role = Role.SUBTITLE if previous in (Role.HEADLINE, Role.SUBTITLE) else Role.SUBHEAD
@@ -335,7 +339,7 @@ def _unpunctuated_as_headings(piece: Piece, previous: Role | None) -> list[Piece
     return [Piece(role, piece.lines, text, ["two-line heading joined with a space"] if spaced else [])]
 
 
-def _run_pieces(run: list[TextLine], narrow: bool, has_wider_text: bool, fallback: float, blank_marks: bool, headline_seen: bool) -> list[Piece]:
+def _run_pieces(run: list[TextLine], narrow: bool, has_wider_text: bool, fallback: float, blank_marks: bool, text_before: bool) -> list[Piece]:
     widths = _column_widths(run, fallback)
     body_role = Role.LEAD if narrow and has_wider_text else Role.BODY
     pieces: list[Piece] = []
@@ -349,7 +353,7 @@ def _run_pieces(run: list[TextLine], narrow: bool, has_wider_text: bool, fallbac
 
     i = 0
     while i < len(run):
-        at_boundary = i == 0 or patterns.ends_sentence(run[i - 1].text) or patterns.ends_clause(run[i - 1].text)
+        at_boundary = i == 0 or run[i - 1].ends_sentence or run[i - 1].ends_clause
         end = _heading_cluster(run, widths, i) if at_boundary else i
         if end > i:
             flush()
@@ -357,7 +361,7 @@ def _run_pieces(run: list[TextLine], narrow: bool, has_wider_text: bool, fallbac
             vertical = any(patterns.is_bracket_fragment(x.text) for x in cluster)
             for k, heading in enumerate(_split_headings(cluster, widths[i:end])):
                 text, spaced = _heading_text(heading)
-                if vertical or (not headline_seen and i == 0 and not pieces):
+                if vertical or (not text_before and i == 0 and not pieces):
                     heading_role = Role.HEADLINE if k == 0 else Role.SUBTITLE
                 else:
                     heading_role = Role.SUBHEAD
@@ -384,7 +388,7 @@ def _attach_caption_starts(pieces: list[Piece]) -> list[Piece]:
             and previous is not None
             and previous.role in (Role.BODY, Role.SUBHEAD, Role.LEAD)
             and len(previous.lines) <= 2
-            and not patterns.ends_sentence(previous.lines[-1].text)
+            and not previous.lines[-1].ends_sentence
             and not patterns.is_caption(previous.lines[-1].text)
         ):
             result[-1] = Piece(Role.CAPTION, previous.lines + piece.lines, notes=["caption lines joined"])
@@ -420,9 +424,8 @@ def segment(lines: list[str], source: str = "") -> Document:
             for line in run:
                 pieces.extend(_unpunctuated_as_headings(Piece(Role.BODY, [line]), pieces[-1].role if pieces else None))
             continue
-        headline_seen = any(p.role is Role.HEADLINE for p in pieces)
         fallback = body_width * (NARROW_REGIME if narrow else 1.0)
-        pieces.extend(_run_pieces(run, narrow, has_wide, fallback, blank_marks, headline_seen or bool(pieces)))
+        pieces.extend(_run_pieces(run, narrow, has_wide, fallback, blank_marks, text_before=bool(pieces)))
     pieces = _attach_caption_starts(pieces)
     return Document(source=source, pages=[_page(pieces, repairs)], repairs=repairs)
 
