@@ -238,6 +238,7 @@ def run_newsreflow_and_raw(engine: str, pages: list[BenchPage], use_cache: bool,
     wrapper = CachingEngine(engine, lambda: real_get_engine(config.ocr), use_cache)
     ocr.get_engine = lambda _config: wrapper  # newsreflow's own stages, our engine wrapper
     notes = layout_note()
+    wrapper.engine  # load the models before the first page, so its time is the page's own
     try:
         for page in pages:
             wrapper.begin_page()
