@@ -48,6 +48,7 @@ class OcrConfig:
     target_char_height: int = 32  # px: pages are scaled for detection so characters are about this tall
     tile_size: int = 2048  # px: larger (scaled) pages are detected in overlapping tiles of this size
     tesseract_languages: str = "chi_sim+chi_tra+eng"
+    save_replay: Path | None = None  # record the engine's results here as a replay file
 
     def __post_init__(self) -> None:
         _check_choice("ocr", "engine", self.engine, ENGINES)

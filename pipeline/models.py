@@ -98,11 +98,26 @@ def install(names: tuple[str, ...] = MODEL_NAMES) -> list[str]:
                 partial.unlink()
                 raise MissingModelError(f"{source} does not match the sha256 in {folder / 'manifest.json'}; reinstall: {_install_hint(name)}")
             partial.replace(target)
-        template = folder / "inference.yml.template"
-        if template.is_file():
-            shutil.copyfile(template, folder / "inference.yml")
+        _write_yml(name, folder, target)
         report.append(f"{name}: {target} ok")
     return report
+
+
+def _write_yml(name: str, folder: Path, onnx_file: Path) -> None:
+    """inference.yml for PaddleOCR from the committed template; a recogniser also gets its
+    character dictionary, which the ONNX file carries in its metadata but PaddleX does not read."""
+    template = folder / "inference.yml.template"
+    if not template.is_file():
+        return
+    text = template.read_text(encoding="utf-8")
+    if manifest(name).get("dictionary_from_onnx_metadata"):
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(str(onnx_file), providers=["CPUExecutionProvider"])
+        characters = session.get_modelmeta().custom_metadata_map["character"].splitlines()
+        # A JSON array is a valid YAML flow sequence, with every character safely quoted.
+        text = text.rstrip("\n") + "\n  character_dict: " + json.dumps(characters) + "\n"
+    (folder / "inference.yml").write_text(text, encoding="utf-8")
 
 
 def check(names: tuple[str, ...] = MODEL_NAMES) -> list[str]:

@@ -129,15 +129,25 @@ def _fold(text: str, ignore_punctuation: bool = False) -> str:
 
 
 def line_cer(truth: list[TruthLine], lines: list[Line], ignore_punctuation: bool = False) -> tuple[float, int, int]:
-    """Character error rate of truth lines, each against its best OCR line among those whose box
-    overlaps it (no overlap: the whole line counts as missed). Returns (cer, errors, characters)."""
+    """Recognition character error rate of truth lines. Each truth line is compared with its best
+    OCR line among those whose box overlaps it; when an OCR line holds several truth lines (an
+    engine that merges columns), with its best-matching part. No overlapping line: all missed.
+    Returns (cer, errors, characters)."""
+    from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 
     errors = characters = 0
     for item in truth:
         expected = _fold(item.text, ignore_punctuation)
-        candidates = [_fold(line.text, ignore_punctuation) for line in lines if line.box is not None and line.box.intersection_area(item.box) > 0.2 * item.box.area]
-        best = min((Levenshtein.distance(expected, c) for c in candidates), default=len(expected))
+        best = len(expected)
+        for line in lines:
+            if line.box is None or line.box.intersection_area(item.box) <= 0.2 * min(item.box.area, line.box.area):
+                continue
+            candidate = _fold(line.text, ignore_punctuation)
+            if len(candidate) > 1.3 * len(expected):
+                part = fuzz.partial_ratio_alignment(expected, candidate)
+                candidate = candidate[part.dest_start:part.dest_end]
+            best = min(best, Levenshtein.distance(expected, candidate))
         errors += best
         characters += len(expected)
     return (errors / characters if characters else 0.0), errors, characters

@@ -60,13 +60,13 @@ class RapidOcrEngine(DetectRecognizeEngine):
         return [(text, float(score)) for text, score in zip(output.txts, output.scores)]
 
     def versions(self) -> dict[str, str]:
-        import onnxruntime
-        import rapidocr
+        from importlib.metadata import version
+
         from pipeline import models
 
         return {
             "engine": self.name,
-            "rapidocr": getattr(rapidocr, "__version__", "unknown"),
-            "onnxruntime": onnxruntime.__version__,
+            "rapidocr": version("rapidocr"),
+            "onnxruntime": version("onnxruntime"),
             **models.model_versions(["PP-OCRv6_small_det", "PP-OCRv6_small_rec"]),
         }
