@@ -82,11 +82,16 @@ def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, con
         if text_lines:
             page = Page(number=number, width=width, height=height, lines=text_lines, meta={"text_source": "pdf text layer"})
             return interim_layout(page)
-    prepared = preprocess.run(image, config.preprocess)
-    page = ocr.recognize_page(prepared.image, engine, number)
-    page.width, page.height = width, height
-    page.lines = preprocess.lines_to_original(page.lines, prepared.transform)
-    page.meta["preprocess"] = prepared.record()
+    if engine.name == "replay":  # stored lines are already in the original page's pixels
+        page = ocr.recognize_page(image, engine, number)
+    else:
+        prepared = preprocess.run(image, config.preprocess)
+        page = ocr.recognize_page(prepared.image, engine, number)
+        page.width, page.height = width, height
+        page.lines = preprocess.lines_to_original(page.lines, prepared.transform)
+        page.meta["preprocess"] = prepared.record()
+        if hasattr(engine, "record_page"):  # --save-replay keeps the lines in original pixels
+            engine.record_page(number, page.lines)
     if not page.lines:
         page.warnings.append(f"page {number}: no text was found")
     return interim_layout(page)

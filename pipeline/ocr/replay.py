@@ -1,6 +1,6 @@
 """Replay engine: serves OCR results stored earlier, so later stages are tested without models.
 
-A replay file is JSON:
+A replay file is JSON, boxes in the pixels of the original page image:
   {"engine": "rapidocr", "versions": {...},
    "pages": {"1": [Line dicts]},
    "regions": [{"page": 1, "box": [x0, y0, x1, y1], "direction": "vertical", "lines": [Line dicts]}]}
@@ -99,6 +99,11 @@ class RecordingEngine(OcrEngine):
 
     def recognize(self, image: np.ndarray) -> list[Line]:
         return self.recognize_page(image, max(self.pages, default=0) + 1)
+
+    def record_page(self, number: int, lines: list[Line]) -> None:
+        """Replace what was recorded for page `number` (run.py stores lines mapped back to the
+        original page's pixels, after preprocessing)."""
+        self.pages[number] = list(lines)
 
     def read_region(self, image: np.ndarray, box: Box, direction: Direction) -> list[Line]:
         lines = self.engine.read_region(image, box, direction)
