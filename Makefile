@@ -7,7 +7,7 @@ RAPIDOCR_WHEEL := rapidocr==3.10.0
 APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei tesseract-ocr \
 	tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
 
-.PHONY: setup models system-packages run test test-all bench lint clean
+.PHONY: setup models system-packages run test test-all bench bench-pages lint clean
 
 setup: $(STAMP) models
 
@@ -42,7 +42,11 @@ test-all: setup system-packages
 	$(PY) -m pytest -q
 
 bench: setup system-packages
-	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.bench $(if $(CI),--subset ci)
+
+# Re-render the benchmark pages in samples/bench/ from samples/articles/ (deterministic).
+bench-pages: setup system-packages
+	$(PY) -m pipeline.bench.generate
 
 lint: setup
 	$(PY) -m pyflakes pipeline tests 2>/dev/null || $(PY) -m compileall -q pipeline tests
