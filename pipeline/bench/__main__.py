@@ -86,7 +86,10 @@ def worker(group: str, pages: list[peerlib.BenchPage], result_path: Path, use_ca
         result_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
 
     if group in peerlib.ENGINES:
-        peerlib.run_newsreflow_and_raw(group, pages, use_cache, on_page)
+        try:
+            peerlib.run_newsreflow_and_raw(group, pages, use_cache, on_page)
+        except peerlib.PeerUnavailable as exc:
+            records.extend({"peer": peer, "unavailable": str(exc)} for peer in GROUPS[group])
     for page in pages if group in ("tesseract", "perfect") else []:
         try:
             run = peerlib.run_tesseract(page, use_cache) if group == "tesseract" else peerlib.run_layout_on_perfect_ocr(page)
@@ -176,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
         records, worker_problem = run_group(group, pages, args.fresh)
         for peer in members:
             mine = [r for r in records if r["peer"] == peer]
+            if any("unavailable" in r for r in mine):
+                collected[peer] = {"unavailable": next(r["unavailable"] for r in mine if "unavailable" in r)}
+                continue
             entry = {"pages": score_records(mine, by_id), "notes": sorted({n for r in mine for n in r.get("notes") or []})}
             errors = sorted({r["error"] for r in mine if r.get("error")})
             if worker_problem or errors:

@@ -65,6 +65,10 @@ class BenchPage:
         return int(self.truth.pages[0].meta.get("dpi", 300))
 
 
+class PeerUnavailable(Exception):
+    """The peer cannot run here at all (a missing model or program); the reason says what to install."""
+
+
 @dataclass
 class PeerRun:
     """One peer's output for one page, with what it cost."""
@@ -239,7 +243,13 @@ def run_newsreflow_and_raw(engine: str, pages: list[BenchPage], use_cache: bool,
     wrapper = CachingEngine(engine, lambda: real_get_engine(config.ocr), use_cache)
     ocr.get_engine = lambda _config: wrapper  # newsreflow's own stages, our engine wrapper
     notes = layout_note()
-    wrapper.engine  # load the models before the first page, so its time is the page's own
+    from pipeline.errors import NewsreflowError
+
+    try:
+        wrapper.engine  # load the models before the first page, so its time is the page's own
+    except NewsreflowError as exc:
+        ocr.get_engine = real_get_engine
+        raise PeerUnavailable(str(exc)) from None
     try:
         for page in pages:
             wrapper.begin_page()
