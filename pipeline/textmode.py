@@ -31,6 +31,7 @@ FULL_TOLERANCE = 1.5  # characters a line may fall short of the column and still
 COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents is the column width
 RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuation or carry justification spaces
 WINDOW = 12  # lines on each side used to estimate the local column width
+LATIN_COLUMN_QUANTILE = 0.9
 PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
 PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
@@ -296,6 +297,10 @@ def _blank_lines_mark_paragraphs(lines: list[TextLine]) -> bool:
 
 def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_marks: bool) -> list[Piece]:
     """Paragraphs of running text through the shared boundary decision."""
+    if run and sum(line.latin for line in run) * 2 > len(run):
+        # Ragged-right Latin text: measured against its longest lines, so that a line counts as
+        # short only where the next word would have fitted on it (decide_breaks checks that).
+        widths = [_percentile([line.extent for line in run], LATIN_COLUMN_QUANTILE)] * len(run)
     evidence = [
         LineEvidence(
             text=line.text,
@@ -305,8 +310,6 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
         )
         for line, width in zip(run, widths)
     ]
-    if run and sum(line.latin for line in run) * 2 > len(run):
-        evidence = [_latin_evidence(e, line, blank_marks) for e, line in zip(evidence, run)]
     breaks = decide_breaks(evidence)
     pieces: list[Piece] = []
     current: list[TextLine] = []
@@ -316,11 +319,6 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
             pieces.append(Piece(role, current))
             current = []
     return pieces
-
-
-def _latin_evidence(evidence: LineEvidence, line: TextLine, blank_marks: bool) -> LineEvidence:
-    """Ragged-right Latin text: line length says little, so only indents and blank lines mark paragraphs."""
-    return LineEvidence(evidence.text, 1.0, FIRST_LINE_INDENT if line.indented else None, evidence.gap_before)
 
 
 MAX_HEADING_LINES = 3

@@ -65,8 +65,20 @@ def test_blank_lines_mark_paragraphs_when_they_follow_sentence_ends():
 
 
 def test_english_paragraphs_separated_by_blank_lines_are_kept_and_joined_with_spaces():
-    text = "The council met on Monday and agreed\nto build a well-\nknown bridge.\n\nIt will open in 2026, officials said.\n"
-    assert [t for _, t in reflow(text)] == ["The council met on Monday and agreed to build a well-known bridge.", "It will open in 2026, officials said."]
+    first = "The council met on Monday and agreed to build a well-\nknown bridge over the river near the old town hall.\n"
+    expected = ["The council met on Monday and agreed to build a well-known bridge over the river near the old town hall.", "It will open in 2026, officials said."]
+    assert [t for _, t in reflow(first + "\nIt will open in 2026, officials said.\n")] == expected
+
+
+def test_ragged_english_without_blank_lines_breaks_where_the_next_word_would_have_fitted():
+    text = (
+        "The council met on Monday and agreed to build a new bridge\nover the river.\n"
+        "It will open in 2026, officials said, after three years of\nwork by the city.\n"
+    )
+    assert [t for _, t in reflow(text)] == [
+        "The council met on Monday and agreed to build a new bridge over the river.",
+        "It will open in 2026, officials said, after three years of work by the city.",
+    ]
 
 
 def test_lines_far_wider_than_a_column_are_paragraphs():
