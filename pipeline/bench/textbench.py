@@ -4,7 +4,8 @@ Each Chinese article in samples/articles/ is typeset as column text (seeded, det
 - wrapped at a column width of 12-18 or 8-10 character cells (CJK one cell, ASCII half), with
   punctuation that may not start a line hung at the end of the previous one and Latin words kept whole;
 - the two-cell first-line indent either dropped or kept as leading spaces;
-- blank lines after every line, at random, or none; justification spaces around digits/Latin;
+- blank lines after every line, at random, or none; justification spaces beside digits/Latin where a
+  line's text falls short of the column (the stretched gaps OCR reads as spaces);
 - a heading line (the title, at the top or before a middle paragraph) and a byline (top or end).
 The text mode then rebuilds paragraphs, which are scored against the article's own paragraphs with
 `score.paragraph_boundary_scores`; characters lost or invented are counted after folding
@@ -80,13 +81,20 @@ def wrap(paragraph: str, width: int, indent: float) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
-def _justify(line: str, rng: random.Random) -> str:
-    """Spaces that justified setting leaves around half-width runs next to Chinese."""
+def _justify(line: str, slack: float, rng: random.Random) -> str:
+    """Spaces that OCR reads into the stretched gaps of a justified line: only where the line's
+    text falls short of the column (`slack` cells), beside half-width runs next to Chinese,
+    at most one half-cell space per half cell of slack."""
+    budget = int(slack / 0.5)
 
     def pad(match: re.Match) -> str:
+        nonlocal budget
         start, end = match.start(), match.end()
-        left = " " if start > 0 and not line[start - 1].isascii() and rng.random() < 0.7 else ""
-        right = " " if end < len(line) and not line[end].isascii() and rng.random() < 0.7 else ""
+        left = right = ""
+        if budget > 0 and start > 0 and not line[start - 1].isascii() and rng.random() < 0.8:
+            left, budget = " ", budget - 1
+        if budget > 0 and end < len(line) and not line[end].isascii() and rng.random() < 0.8:
+            right, budget = " ", budget - 1
         return left + match.group(0) + right
 
     return _HALF_RUN.sub(pad, line)
@@ -119,7 +127,10 @@ def make_case(article: dict, widths: tuple[int, int], rng: random.Random) -> tup
         if kind == "body":
             wrapped = wrap(text, width, 2.0)
             if justify:
-                wrapped = [_justify(line, rng) for line in wrapped]
+                wrapped = [
+                    _justify(line, width - (2.0 if k == 0 else 0.0) - sum(_cells(ch) for ch in line), rng) if k < len(wrapped) - 1 else line
+                    for k, line in enumerate(wrapped)
+                ]
             if keep_indent:
                 wrapped[0] = rng.choice(("  ", " ", "\u3000\u3000")) + wrapped[0]
             lines.extend(wrapped)
