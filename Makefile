@@ -7,7 +7,7 @@ RAPIDOCR_WHEEL := rapidocr==3.10.0
 APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei tesseract-ocr \
 	tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
 
-.PHONY: setup system-packages run test test-all bench lint clean
+.PHONY: setup system-packages run test test-all bench bench-text lint clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,9 @@ test-all: setup system-packages
 
 bench: setup system-packages
 	$(PY) -m pipeline.bench
+
+bench-text: setup
+	$(PY) -m pipeline.bench.textbench
 
 lint: setup
 	$(PY) -m pyflakes pipeline tests 2>/dev/null || $(PY) -m compileall -q pipeline tests

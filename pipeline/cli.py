@@ -9,6 +9,9 @@ from pathlib import Path
 from pipeline import __version__, run
 from pipeline.config import OPENCC_CONFIGS, OUTPUT_FORMATS, TEXT_ENCODINGS, Config, NormalizeConfig, InputConfig, OutputConfig
 from pipeline.errors import EXIT_INTERRUPTED, NewsreflowError
+from pipeline.normalize import STEP_NAMES
+
+NORMALIZE_STEPS = tuple(step for step in STEP_NAMES if step != "convert")
 from pipeline.output import render, write_atomic
 
 
@@ -23,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--convert", choices=OPENCC_CONFIGS, metavar="CONFIG", help="OpenCC conversion, e.g. t2s, s2t, s2hk, s2tw (default: none)")
     parser.add_argument("--encoding", choices=TEXT_ENCODINGS, default="auto", help="text input encoding (default: detect UTF-8/UTF-16 BOM/GB18030)")
     parser.add_argument("--explain", action="store_true", help="list the repairs made on standard error")
+    parser.add_argument(
+        "--no-normalize", action="append", default=[], metavar="STEP", choices=NORMALIZE_STEPS,
+        help=f"switch a normalisation step off (repeatable): {', '.join(NORMALIZE_STEPS)}",
+    )
     parser.add_argument("--version", action="version", version=f"newsreflow {__version__}")
     return parser
 
@@ -30,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> Config:
     return Config(
         input=InputConfig(encoding=args.encoding),
-        normalize=NormalizeConfig(convert=args.convert),
+        normalize=NormalizeConfig(convert=args.convert, **{step: False for step in args.no_normalize}),
         output=OutputConfig(format=args.format, explain=args.explain),
     )
 
