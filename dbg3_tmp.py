@@ -11,6 +11,6 @@ def traced(line, following, starts, gap):
 repair.break_score = traced
 for name in t.REGIMES:
     for a in arts:
-        text, truth = t.make_case(a, t.REGIMES[name], rng)
+        text, truth, _ = t.make_case(a, t.REGIMES[name], rng)
         if name == sys.argv[1] and a["id"] == sys.argv[2]:
             t.reflow(text)

@@ -8,9 +8,9 @@ show = int(sys.argv[2]) if len(sys.argv) > 2 else 5
 order = list(t.REGIMES)
 for name in order:
     for a in arts:
-        text, truth = t.make_case(a, t.REGIMES[name], rng)
+        text, truth, _ = t.make_case(a, t.REGIMES[name], rng)
         if name != regime: continue
-        out = t.reflow(text)
+        out = [x for _, x in t.reflow(text)]
         s = paragraph_boundary_scores(truth, out)
         if s.f1 < 1 and show > 0:
             show -= 1

@@ -21,8 +21,9 @@ def test_cases_are_deterministic_and_truth_holds_all_text():
     first = textbench.make_case(article, (12, 18), random.Random(7))
     second = textbench.make_case(article, (12, 18), random.Random(7))
     assert first == second
-    text, truth = first
+    text, truth, mixed_in = first
     assert fold(text) == fold("".join(truth))
+    assert set(mixed_in) <= {"heading", "byline"} and all(line in truth for line in mixed_in.values())
 
 
 def test_run_text_benchmark_reports_each_regime_and_speed():

@@ -9,7 +9,8 @@ Each Chinese article in samples/articles/ is typeset as column text (seeded, det
 - a heading line (the title, at the top or before a middle paragraph) and a byline (top or end).
 The text mode then rebuilds paragraphs, which are scored against the article's own paragraphs with
 `score.paragraph_boundary_scores`; characters lost or invented are counted after folding
-(NFKC, whitespace removed: the documented normalisations are all folds). Speed is measured on
+(NFKC, whitespace removed: the documented normalisations are all folds); and the mixed-in heading
+and byline are checked to come out as paragraphs of their own with a heading/byline role. Speed is measured on
 all generated inputs concatenated and repeated to at least 2 MB, in this one process (one core).
 
 Run: python -m pipeline.bench.textbench
@@ -26,9 +27,9 @@ import unicodedata
 from pathlib import Path
 
 from pipeline import run
-from pipeline.bench.score import paragraph_boundary_scores
+from pipeline.bench.score import fold, paragraph_boundary_scores
 from pipeline.config import Config
-from pipeline.document import reading_paragraphs
+from pipeline.document import Role, reading_paragraphs
 
 ARTICLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
 REGIMES = {"body 12-18": (12, 18), "lead 8-10": (8, 10)}
@@ -37,6 +38,7 @@ SPEED_BYTES = 2_000_000
 NO_LINE_START = set("，。、；：！？”’）》」』〕】…—·%,.;:!?)")
 BYLINE_FORMS = ("本报记者 {a}", "融媒记者 {a}", "记者 {a} 通讯员 {b}", "本报记者 {a} {b}", "文/图 {a}")
 NAMES = ("潘燕佳", "张曦", "朱浩", "陈凯", "黄培强", "刘霞", "方耀星", "王玉西", "李梓瑜", "周萱")
+ROLE_TESTS = {"heading": lambda role: role.is_heading, "byline": lambda role: role is Role.BYLINE}
 _HALF_RUN = re.compile(r"[0-9A-Za-z%.]+")
 _TOKEN = re.compile(r"[0-9A-Za-z](?:[0-9A-Za-z.,:/%+@_-]*[0-9A-Za-z%/])?|.", re.S)
 
@@ -100,8 +102,8 @@ def _justify(line: str, slack: float, rng: random.Random) -> str:
     return _HALF_RUN.sub(pad, line)
 
 
-def make_case(article: dict, widths: tuple[int, int], rng: random.Random) -> tuple[str, list[str]]:
-    """One synthetic OCR text and its true paragraphs."""
+def make_case(article: dict, widths: tuple[int, int], rng: random.Random) -> tuple[str, list[str], dict[str, str]]:
+    """One synthetic OCR text, its true paragraphs, and the lines mixed in ({'heading': …, 'byline': …})."""
     width = rng.randint(*widths)
     keep_indent = rng.random() < 0.5
     blank_mode = rng.choice(("none", "every", "random"))
@@ -141,12 +143,18 @@ def make_case(article: dict, widths: tuple[int, int], rng: random.Random) -> tup
         out.append(line)
         if blank_mode == "every" or (blank_mode == "random" and rng.random() < 0.15):
             out.append("")
-    return "\n".join(out) + "\n", truth
+    mixed_in = {"byline": byline, **({"heading": title} if title else {})}
+    return "\n".join(out) + "\n", truth, mixed_in
 
 
-def reflow(text: str) -> list[str]:
+def reflow(text: str) -> list[tuple[Role, str]]:
     document = run.process_text(text, Config(), "textbench")
-    return [p.text for page in document.pages for p in reading_paragraphs(page)]
+    return [(p.role, p.text) for page in document.pages for p in reading_paragraphs(page)]
+
+
+def _stands_alone(line: str, role_test, output: list[tuple[Role, str]]) -> bool:
+    """The mixed-in line came out as a paragraph of its own with the right kind of role."""
+    return any(fold(text) == fold(line) and role_test(role) for role, text in output)
 
 
 def _canonical(text: str) -> str:
@@ -163,11 +171,16 @@ def char_differences(truth: list[str], output: list[str]) -> tuple[int, int]:
 
 def _regime_scores(articles: list[dict], widths: tuple[int, int], rng: random.Random) -> tuple[dict, list[str]]:
     hits = predicted = expected = lost = invented = 0
+    alone = {"heading": [0, 0], "byline": [0, 0]}
     inputs = []
     for article in articles:
-        text, truth = make_case(article, widths, rng)
+        text, truth, mixed_in = make_case(article, widths, rng)
         inputs.append(text)
-        output = reflow(text)
+        with_roles = reflow(text)
+        output = [paragraph for _, paragraph in with_roles]
+        for kind, line in mixed_in.items():
+            alone[kind][1] += 1
+            alone[kind][0] += _stands_alone(line, ROLE_TESTS[kind], with_roles)
         scores = paragraph_boundary_scores(truth, output)
         hits += scores.true_positives
         predicted += scores.predicted
@@ -186,6 +199,8 @@ def _regime_scores(articles: list[dict], widths: tuple[int, int], rng: random.Ra
         "f1": round(f1, 4),
         "chars_lost": lost,
         "chars_invented": invented,
+        "headings_alone": f"{alone['heading'][0]}/{alone['heading'][1]}",
+        "bylines_alone": f"{alone['byline'][0]}/{alone['byline'][1]}",
     }
     return result, inputs
 
@@ -214,10 +229,11 @@ def run_text_benchmark(articles: list[dict] | None = None, seed: int = SEED, spe
 
 
 def format_table(result: dict) -> str:
-    rows = ["regime        articles  boundaries  precision  recall  F1     chars lost/invented"]
+    rows = ["regime        articles  boundaries  precision  recall  F1     chars lost/invented  heading alone  byline alone"]
     for name, r in result["regimes"].items():
         rows.append(
-            f"{name:<13} {r['articles']:>8}  {r['boundaries']:>10}  {r['precision']:>9.3f}  {r['recall']:>6.3f}  {r['f1']:.3f}  {r['chars_lost']}/{r['chars_invented']}"
+            f"{name:<13} {r['articles']:>8}  {r['boundaries']:>10}  {r['precision']:>9.3f}  {r['recall']:>6.3f}  {r['f1']:.3f}"
+            f"  {r['chars_lost']:>9}/{r['chars_invented']:<9}  {r['headings_alone']:>13}  {r['bylines_alone']:>12}"
         )
     speed = result["speed"]
     rows.append(f"speed: {speed['mb_per_s']} MB/s ({speed['bytes'] / 1e6:.1f} MB in {speed['cpu_seconds']} s CPU, one core)")
