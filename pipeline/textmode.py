@@ -28,6 +28,7 @@ NARROW_REGIME = 0.72  # a run of lines at most this fraction of the body's width
 MIN_NARROW_RUN = 4  # lines a narrow run needs before it counts as a box of its own
 WIDE_HEADING = 1.2  # a line this much wider than its column, with no final punctuation, is a heading
 FULL_TOLERANCE = 1.5  # characters a line may fall short of the column and still be full
+OVERFULL = 1.0  # characters beyond the column (more than a hanging mark) that no column line has
 COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents is the column width
 RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuation or carry justification spaces
 WINDOW = 12  # lines on each side used to estimate the local column width
@@ -191,7 +192,7 @@ def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
         for line in run
     ]
     if len(run) < MIN_NARROW_RUN:
-        return [max(_percentile(extents, COLUMN_QUANTILE), fallback)] * len(run)
+        return [fallback or _percentile(extents, COLUMN_QUANTILE)] * len(run)
     widths = []
     for i in range(len(run)):
         lo, hi = max(0, i - WINDOW), i + WINDOW + 1
@@ -211,7 +212,8 @@ def _heading_candidate(line: TextLine, width: float) -> bool:
         return True
     if line.punctuated or line.ends_clause:
         return False
-    return bool(_CJK_SPACE.search(text)) or line.extent <= width - FULL_TOLERANCE
+    # Not a column line: shorter than a full line, or longer than one (beyond a hanging mark).
+    return bool(_CJK_SPACE.search(text)) or line.extent <= width - FULL_TOLERANCE or line.extent >= width + OVERFULL
 
 
 def _is_wide(line: TextLine, width: float) -> bool:
@@ -223,8 +225,11 @@ def _starts_paragraph(line: TextLine, width: float) -> bool:
     """An indented line, or one about an indent shorter than the column that does not end a sentence."""
     if line.indented:
         return True
+    if line.ends_sentence:
+        return False
     shortfall = width - line.extent
-    return FULL_TOLERANCE <= shortfall <= FIRST_LINE_INDENT + 1.5 and not line.ends_sentence
+    hanging = 1.0 if line.text[-1] in patterns.load().internal_punctuation else 0.0
+    return any(FULL_TOLERANCE <= s <= FIRST_LINE_INDENT + 1.5 for s in (shortfall, shortfall + hanging))
 
 
 def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> int:
