@@ -132,23 +132,30 @@ def _closing_and_space() -> str:
     return "".join(load().closing_marks) + " \t\u3000"
 
 
-def _strip_closing(text: str) -> str:
-    return text.rstrip(_closing_and_space())
+NO_END, CLAUSE_END, SENTENCE_END = 0, 1, 2
+
+
+def line_end(text: str) -> int:
+    """How the line ends: SENTENCE_END (。！？… possibly inside closing quotes), CLAUSE_END (；：
+    or a bare closing quote/bracket), or NO_END. One pass for the text mode's many lines."""
+    stripped = text.rstrip()
+    core = stripped.rstrip(_closing_and_space())
+    if not core:
+        return CLAUSE_END if stripped else NO_END
+    data = load()
+    if core[-1] in data.sentence_final:
+        return SENTENCE_END
+    return CLAUSE_END if core[-1] in data.weak_final or len(core) != len(stripped) else NO_END
 
 
 def ends_sentence(text: str) -> bool:
     """True when the line ends with sentence-final punctuation, possibly inside a closing quote."""
-    core = _strip_closing(text)
-    return bool(core) and core[-1] in load().sentence_final
+    return line_end(text) == SENTENCE_END
 
 
 def ends_clause(text: str) -> bool:
     """True for a weaker end (；：) or a bare closing quote/bracket."""
-    stripped = text.rstrip()
-    if not stripped:
-        return False
-    core = _strip_closing(stripped)
-    return (bool(core) and core[-1] in load().weak_final) or (core != stripped and not ends_sentence(text))
+    return line_end(text) == CLAUSE_END
 
 
 def has_internal_punctuation(text: str) -> bool:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline import patterns
 
@@ -73,8 +75,7 @@ class LineEvidence:
     size: float | None = None
 
 
-@dataclass(frozen=True)
-class _Measured:
+class _Measured(NamedTuple):
     """A line's evidence with the text features the decision asks for, computed once."""
 
     evidence: LineEvidence
@@ -89,15 +90,24 @@ class _Measured:
     def of(cls, line: LineEvidence) -> _Measured:
         text = line.text.strip()
         extent = display_width(text) + (line.indent or 0.0)
+        end = patterns.line_end(text)
         return cls(
-            evidence=line,
-            full_chars=max(extent / max(line.relative_length, 0.05), 1.0),
-            ends_sentence=patterns.ends_sentence(text),
-            ends_clause=patterns.ends_clause(text),
-            hanging=1.0 if text and not text[-1].isascii() and unicodedata.category(text[-1]).startswith("P") else 0.0,
-            first_token=_first_token_width(text),
-            cannot_start=_cannot_start_line(text),
+            line,
+            max(extent / max(line.relative_length, 0.05), 1.0),
+            end == patterns.SENTENCE_END,
+            end == patterns.CLAUSE_END,
+            1.0 if text and text[-1] in _wide_punctuation() else 0.0,
+            _first_token_width(text),
+            _cannot_start_line(text),
         )
+
+
+@lru_cache(maxsize=1)
+def _wide_punctuation() -> frozenset[str]:
+    """Full-width marks that may hang past a column's edge."""
+    data = patterns.load()
+    marks = data.sentence_final | data.weak_final | data.closing_marks | data.internal_punctuation
+    return frozenset(ch for ch in marks if not ch.isascii())
 
 
 def _shortfall(line: LineEvidence, full: float) -> float:
@@ -123,6 +133,9 @@ _NO_LINE_START = "，、；：,;:"
 def _first_token_width(text: str) -> float:
     """Width of what must start the line: a whole Latin word or number, or one character,
     with the punctuation that may not begin a line."""
+    marks = _wide_punctuation()
+    if len(text) > 1 and not text[0].isascii() and not text[1].isascii() and text[0] not in marks and text[1] not in marks:
+        return 1.0  # the common case: one Chinese character followed by another
     match = _FIRST_TOKEN.match(text)
     if match is None:
         return 0.0

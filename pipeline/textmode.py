@@ -55,17 +55,17 @@ class TextLine:
     punctuated: bool = False  # commas, full stops and the like inside: running text, not a heading
     latin: bool = False
 
+    extent: float = 0.0  # how far the line reaches, counting a known indent
+
     def __post_init__(self) -> None:
         self.width = display_width(self.text)
-        self.ends_sentence = patterns.ends_sentence(self.text)
-        self.ends_clause = patterns.ends_clause(self.text)
+        self.extent = self.width + (FIRST_LINE_INDENT if self.indented else 0.0)
+        end = patterns.line_end(self.text)
+        self.ends_sentence = end == patterns.SENTENCE_END
+        self.ends_clause = end == patterns.CLAUSE_END
         self.punctuated = patterns.has_internal_punctuation(self.text)
         self.latin = _is_latin(self.text)
 
-    @property
-    def extent(self) -> float:
-        """How far the line reaches, counting a known indent."""
-        return self.width + (FIRST_LINE_INDENT if self.indented else 0.0)
 
 
 
