@@ -11,7 +11,10 @@ The steps:
    keyword glued to a heading) become blocks of their own.
 3. Runs of lines much narrower than the text around them (a lead box) form a block of their own.
 4. In each run of lines: heading clusters (lines with no punctuation that do not fill the column,
-   standing between paragraph ends) become headings; the rest go to `repair.decide_breaks`.
+   standing between paragraph ends; bracket-only pieces of a vertical headline glued back) become
+   headings; the rest go to `repair.decide_breaks`, the boundary decision the layout stage shares.
+Lines far wider than any column mean the input already has one paragraph per line (e.g. this
+tool's own output), and each line is kept as a paragraph.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ MIN_NARROW_RUN = 4  # lines a narrow run needs before it counts as a box of its 
 WIDE_HEADING = 1.2  # a line this much wider than its column, with no final punctuation, is a heading
 FULL_TOLERANCE = 1.5  # characters a line may fall short of the column and still be full
 OVERFULL = 1.0  # characters beyond the column (more than a hanging mark) that no column line has
+BODY_QUANTILE = 0.75  # of all plain lines: the width of the main (widest common) column
 COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents is the column width
 RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuation or carry justification spaces
 WINDOW = 12  # lines on each side used to estimate the local column width
-LATIN_COLUMN_QUANTILE = 0.9
+LATIN_COLUMN_QUANTILE = 0.9  # ragged-right Latin text is measured against its longest lines
+MAX_HEADING_LINES = 3  # an unpunctuated piece longer than this is running text that lost its punctuation
 PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
 PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
@@ -65,8 +70,6 @@ class TextLine:
         self.ends_clause = end == patterns.CLAUSE_END
         self.punctuated = patterns.has_internal_punctuation(self.text)
         self.latin = _is_latin(self.text)
-
-
 
 
 @dataclass
@@ -129,12 +132,10 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def _runs(lines: list[TextLine]) -> list[tuple[list[TextLine], bool]]:
+def _runs(lines: list[TextLine], body_width: float) -> list[tuple[list[TextLine], bool]]:
     """Split the lines into runs (the text between pattern-identified lines), and narrow runs
     (a lead box among wider body lines) out of them. Returns (run, is_narrow) pairs; a pattern
     line is a run of its own."""
-    plain = [line.extent for line in lines if line.role is None]
-    body_width = _percentile(plain, 0.75) if plain else 0.0
     runs: list[tuple[list[TextLine], bool]] = []
     current: list[TextLine] = []
 
@@ -236,9 +237,6 @@ def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> in
     """End (exclusive) of the heading cluster starting at `start`, or `start` when there is none."""
     end = start
     while end < len(run) and _heading_candidate(run[end], widths[end]):
-        if end > start and run[end].indented and not patterns.is_bracket_fragment(run[end].text):
-            end += 1  # an indented line starts the next heading of the same cluster
-            continue
         end += 1
     if end == start:
         return start
@@ -326,9 +324,6 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
     return pieces
 
 
-MAX_HEADING_LINES = 3
-
-
 def _unpunctuated_as_headings(piece: Piece, previous: Role | None) -> list[Piece]:
     """Running text has punctuation; a short 'paragraph' with none at all is heading lines
     (e.g. the two halves of a headline that came out as an indented line and its neighbour)."""
@@ -404,16 +399,17 @@ def segment(lines: list[str], source: str = "") -> Document:
     """Decide for each line whether its paragraph ends after it and which lines are not body text."""
     repairs: list[Repair] = []
     text_lines, blank_count = _read_lines(lines)
-    if blank_count:
-        repairs.append(Repair("blank-lines", f"{blank_count} blank lines read as line-break artifacts, not text"))
     for line in text_lines:
         if line.indented:
             repairs.append(Repair("indent", f"line {line.number}: leading space read as a first-line indent"))
     text_lines = _mark_patterns(text_lines, repairs)
     blank_marks = _blank_lines_mark_paragraphs(text_lines)
-    runs = _runs(text_lines)
+    if blank_count:
+        meaning = "paragraph ends (they follow sentence ends)" if blank_marks else "line-break artifacts, not paragraph ends"
+        repairs.append(Repair("blank-lines", f"{blank_count} blank lines read as {meaning}"))
     plain = [line.extent for line in text_lines if line.role is None]
-    body_width = _percentile(plain, 0.75) if plain else 0.0
+    body_width = _percentile(plain, BODY_QUANTILE) if plain else 0.0
+    runs = _runs(text_lines, body_width)
     has_wide = any(not narrow for run, narrow in runs if run[0].role is None)
     lines_are_paragraphs = bool(plain) and statistics.median(plain) > PARAGRAPH_PER_LINE
     if lines_are_paragraphs:
