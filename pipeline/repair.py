@@ -64,7 +64,8 @@ class LineEvidence:
     relative_length: how far the line reaches toward the block's right edge, as a fraction of a full
         line (1.0 = full; the indent is included when it is known, so an indented full first line is ~1.0).
     indent: leading indent in characters; None when unknown (text mode without a leading space).
-    gap_before: vertical gap above the line in line heights (page geometry only; None in text mode).
+    gap_before: vertical gap above the line in line heights (page geometry; the text mode gives 1.0 after
+        a blank line when blank lines mark paragraphs, else None).
     size: the line's height relative to the block's typical line (page geometry only).
     """
 
