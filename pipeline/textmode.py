@@ -20,7 +20,6 @@ tool's own output), and each line is kept as a paragraph.
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass, field
 
 from pipeline import patterns
@@ -38,7 +37,7 @@ RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuatio
 WINDOW = 12  # lines on each side used to estimate the local column width
 LATIN_COLUMN_QUANTILE = 0.9  # ragged-right Latin text is measured against its longest lines
 MAX_HEADING_LINES = 3  # an unpunctuated piece longer than this is running text that lost its punctuation
-PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
+PARAGRAPH_PER_LINE = 40.0  # main-column width (characters) above which lines are paragraphs, not column lines
 PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
 
@@ -411,7 +410,7 @@ def segment(lines: list[str], source: str = "") -> Document:
     body_width = _percentile(plain, BODY_QUANTILE) if plain else 0.0
     runs = _runs(text_lines, body_width)
     has_wide = any(not narrow for run, narrow in runs if run[0].role is None)
-    lines_are_paragraphs = bool(plain) and statistics.median(plain) > PARAGRAPH_PER_LINE
+    lines_are_paragraphs = body_width > PARAGRAPH_PER_LINE
     if lines_are_paragraphs:
         repairs.append(Repair("lines", "lines are far wider than a newspaper column: each line read as one paragraph"))
     pieces: list[Piece] = []
@@ -425,7 +424,8 @@ def segment(lines: list[str], source: str = "") -> Document:
             continue
         fallback = body_width * (NARROW_REGIME if narrow else 1.0)
         pieces.extend(_run_pieces(run, narrow, has_wide, fallback, blank_marks, text_before=bool(pieces)))
-    pieces = _attach_caption_starts(pieces)
+    if not lines_are_paragraphs:
+        pieces = _attach_caption_starts(pieces)
     return Document(source=source, pages=[_page(pieces, repairs)], repairs=repairs)
 
 

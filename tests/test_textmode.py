@@ -112,3 +112,17 @@ def test_segmenting_loses_and_invents_no_character(lines):
     paragraphs = [p.text for b in document.pages[0].blocks for p in b.paragraphs]
     assert fold("".join(paragraphs)) == fold("".join(lines))
     assert all(p.strip() for p in paragraphs)
+
+
+def test_reflowing_benchmark_outputs_again_changes_nothing():
+    """Idempotence on many real articles, not only the seed: the text output read back gives itself."""
+    import random
+
+    from pipeline.bench import textbench
+
+    rng = random.Random(5)
+    for article in textbench.load_articles()[:20]:
+        for widths in textbench.REGIMES.values():
+            text, _, _ = textbench.make_case(article, widths, rng)
+            once = render(run.process_text(text, Config()), "text")
+            assert render(run.process_text(once, Config()), "text") == once
