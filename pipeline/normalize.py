@@ -102,7 +102,7 @@ def _widen_parentheses(match: re.Match) -> str:
 
 def fullwidth_punctuation(text: str) -> str:
     """Half-width punctuation after Chinese -> full-width, repeated until nothing changes
-    (a converted mark is itself full-width, so '好了..' becomes '好了。。' in one call)."""
+    (a converted mark counts as Chinese for the next one: '好,,' becomes '好，，')."""
     while True:
         changed = text
         for pattern, full in _fullwidth_patterns():
