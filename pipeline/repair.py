@@ -167,7 +167,8 @@ def _score(line: _Measured, following: _Measured, starts_paragraph: bool, typica
     full = max(measurable) if measurable else max(line.full_chars, following.full_chars)
     shortfall = _shortfall(this, full)
     allowance = FIRST_LINE_INDENT if starts_paragraph and this.indent is None else 0.0
-    explained = shortfall <= following.first_token + 0.25
+    # A first line that lost its indent had `allowance` less room: measure the gap against that.
+    explained = shortfall - allowance <= following.first_token + 0.25
     if shortfall >= SHORT_LINE_SHORTFALL + allowance and not explained:
         score = 2.5 + (0.5 if line.ends_sentence or line.ends_clause else 0.0)
     elif line.ends_sentence:
