@@ -40,6 +40,7 @@ MAX_HEADING_LINES = 3  # an unpunctuated piece longer than this is running text 
 PARAGRAPH_PER_LINE = 40.0  # main-column width (characters) above which lines are paragraphs, not column lines
 PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
+_HALF_WIDTH_TEXT = re.compile(r"[!-~]")
 
 
 @dataclass
@@ -212,8 +213,14 @@ def _heading_candidate(line: TextLine, width: float) -> bool:
         return True
     if line.punctuated or line.ends_clause:
         return False
-    # Not a column line: shorter than a full line, or longer than one (beyond a hanging mark).
-    return bool(_CJK_SPACE.search(text)) or line.extent <= width - FULL_TOLERANCE or line.extent >= width + OVERFULL
+    # Not a column line: shorter than a full line, or longer than one (beyond a hanging mark),
+    # or a two-part heading ("项目为王 再创…"): a space between Chinese phrases in a line with no
+    # half-width text (body lines get spaces beside digits and Latin from justification).
+    return _two_part(text) or line.extent <= width - FULL_TOLERANCE or line.extent >= width + OVERFULL
+
+
+def _two_part(text: str) -> bool:
+    return bool(_CJK_SPACE.search(text)) and not _HALF_WIDTH_TEXT.search(text)
 
 
 def _is_wide(line: TextLine, width: float) -> bool:
@@ -262,7 +269,7 @@ def _split_headings(cluster: list[TextLine], widths: list[float]) -> list[list[T
         fragment = patterns.is_bracket_fragment(line.text)
         opens = line.text[-1] in patterns.load().opening_marks
         closes = line.text[0] in patterns.load().closing_marks
-        fills = width - (FULL_TOLERANCE if previous is not None and _CJK_SPACE.search(previous.text) else FIRST_LINE_INDENT + FULL_TOLERANCE)
+        fills = width - (FULL_TOLERANCE if previous is not None and _two_part(previous.text) else FIRST_LINE_INDENT + FULL_TOLERANCE)
         wraps = previous is not None and previous.extent >= fills and line.extent < previous.extent
         if headings and not line.indented and (glue or fragment or closes or wraps or _couplet(headings[-1], line)):
             headings[-1].append(line)
