@@ -15,6 +15,11 @@ The steps:
    headings; the rest go to `repair.decide_breaks`, the boundary decision the layout stage shares.
 Lines far wider than any column mean the input already has one paragraph per line (e.g. this
 tool's own output), and each line is kept as a paragraph.
+
+The text mode changes no character: it removes line breaks, blank lines and whitespace at line
+ends, may drop a line-final hyphen between lower-case Latin word fragments (repair.join_texts), and
+adds one space when it joins Latin words or the two halves of a two-line headline. Splitting a
+keyword off a heading keeps both parts. (Normalisation, a later stage, makes the documented changes.)
 """
 
 from __future__ import annotations
