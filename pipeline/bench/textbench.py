@@ -6,7 +6,8 @@ Each Chinese article in samples/articles/ is typeset as column text (seeded, det
 - the two-cell first-line indent either dropped or kept as leading spaces;
 - blank lines after every line, at random, or none; justification spaces beside digits/Latin where a
   line's text falls short of the column (the stretched gaps OCR reads as spaces);
-- a heading line (the title, at the top or before a middle paragraph) and a byline (top or end).
+- a heading line (the title, at the top or before a middle paragraph) and a byline (top or end),
+  in traditional characters for traditional articles.
 The text mode then rebuilds paragraphs, which are scored against the article's own paragraphs with
 `score.paragraph_boundary_scores`; characters lost or invented are counted after folding
 (NFKC, whitespace removed: the documented normalisations are all folds); and the mixed-in heading
@@ -25,6 +26,8 @@ import re
 import time
 import unicodedata
 from pathlib import Path
+
+import opencc
 
 from pipeline import run
 from pipeline.bench.score import fold, paragraph_boundary_scores
@@ -110,6 +113,8 @@ def make_case(article: dict, widths: tuple[int, int], rng: random.Random) -> tup
     justify = rng.random() < 0.6
     paragraphs = [p.strip() for p in article["paragraphs"] if p.strip()]
     byline = rng.choice(BYLINE_FORMS).format(a=rng.choice(NAMES), b=rng.choice(NAMES))
+    if article.get("script") == "traditional":
+        byline = opencc.OpenCC("s2t.json").convert(byline)
     title = (article.get("title") or "").strip()
     truth = list(paragraphs)
     units: list[tuple[str, str]] = [("body", p) for p in paragraphs]
