@@ -127,7 +127,7 @@ def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
     return low <= shortfall <= high or low <= shortfall + line.hanging <= high
 
 
-_FIRST_TOKEN = re.compile(r"^(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
+_FIRST_TOKEN = re.compile(r"^[“‘（《「『〔【(\[]*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")  # opening marks go with their word
 _NO_LINE_START = "，、；：,;:"
 
 
@@ -135,7 +135,7 @@ def _first_token_width(text: str) -> float:
     """Width of what must start the line: a whole Latin word or number, or one character,
     with the punctuation that may not begin a line."""
     marks = _wide_punctuation()
-    if len(text) > 1 and not text[0].isascii() and not text[1].isascii() and text[0] not in marks and text[1] not in marks:
+    if len(text) > 1 and not text[0].isascii() and not text[1].isascii() and text[0] not in marks and text[1] not in marks and text[0] not in patterns.load().opening_marks:
         return 1.0  # the common case: one Chinese character followed by another
     match = _FIRST_TOKEN.match(text)
     if match is None:

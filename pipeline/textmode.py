@@ -168,8 +168,11 @@ def _split_narrow(run: list[TextLine], body_width: float) -> list[tuple[list[Tex
     while i < len(run):
         if run[i].extent <= limit:
             j = i
-            while j < len(run) and run[j].extent <= limit:
+            while j < len(run) and (run[j].extent <= limit or _hangs_inside(run, j, limit)):
                 j += 1
+            # A wide paragraph's short last line is narrow too: it belongs to the text before.
+            while i < j and i > 0 and not (run[i - 1].ends_sentence or run[i - 1].ends_clause) and run[i - 1].extent > limit:
+                i += 1
             stretch = run[i:j]
             running = sum(1 for x in stretch if x.punctuated and not x.ends_sentence)
             if len(stretch) >= MIN_NARROW_RUN and running >= 2:
@@ -183,6 +186,11 @@ def _split_narrow(run: list[TextLine], body_width: float) -> list[tuple[list[Tex
     if start < len(run):
         pieces.append((run[start:], False))
     return pieces
+
+
+def _hangs_inside(run: list[TextLine], j: int, limit: float) -> bool:
+    """A narrow column's line made a little wider by hanging punctuation, with narrow lines after it."""
+    return run[j].extent <= limit + FIRST_LINE_INDENT and j + 1 < len(run) and run[j + 1].extent <= limit
 
 
 def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
@@ -233,15 +241,21 @@ def _is_wide(line: TextLine, width: float) -> bool:
     return line.extent >= width * WIDE_HEADING and not line.ends_sentence
 
 
-def _starts_paragraph(line: TextLine, width: float) -> bool:
-    """An indented line, or one about an indent shorter than the column that does not end a sentence."""
+def _starts_paragraph(line: TextLine, width: float, strict: bool = False) -> bool:
+    """An indented line, or one about an indent shorter than the column that does not end a sentence.
+    Unless `strict`, a final mark may hang past the column's edge (so the line is measured without it)."""
     if line.indented:
         return True
     if line.ends_sentence:
         return False
     shortfall = width - line.extent
-    hanging = 1.0 if line.text[-1] in patterns.load().internal_punctuation else 0.0
+    hanging = 1.0 if not strict and line.text[-1] in patterns.load().internal_punctuation else 0.0
     return any(FULL_TOLERANCE <= s <= FIRST_LINE_INDENT + 1.5 for s in (shortfall, shortfall + hanging))
+
+
+def _first_line_like(line: TextLine, width: float) -> bool:
+    """About one indent shorter than the column: it could be a paragraph's first line."""
+    return FIRST_LINE_INDENT - FULL_TOLERANCE <= width - line.extent <= FIRST_LINE_INDENT + 1.0
 
 
 def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> int:
@@ -253,7 +267,9 @@ def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> in
         return start
     if end < len(run):
         follower = run[end]
-        continues = not _starts_paragraph(follower, widths[end])
+        # A lone candidate that could itself be a first line needs a clear paragraph start after it.
+        strict = end - start == 1 and _first_line_like(run[start], widths[start])
+        continues = not _starts_paragraph(follower, widths[end], strict)
         if continues and not _is_wide(run[end - 1], widths[end - 1]):
             # The line before running text is that paragraph's first line, not a heading.
             end -= 1

@@ -122,7 +122,7 @@ def test_reflowing_benchmark_outputs_again_changes_nothing():
 
     rng = random.Random(5)
     for article in textbench.load_articles()[:20]:
-        for widths in textbench.REGIMES.values():
-            text, _, _ = textbench.make_case(article, widths, rng)
+        for regime in textbench.REGIMES.values():
+            text, _, _ = textbench.make_case(article, regime, rng)
             once = render(run.process_text(text, Config()), "text")
             assert render(run.process_text(once, Config()), "text") == once
