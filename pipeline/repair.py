@@ -127,7 +127,7 @@ def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
     return low <= shortfall <= high or low <= shortfall + line.hanging <= high
 
 
-_FIRST_TOKEN = re.compile(r"^[“‘（《「『〔【(\[]*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")  # opening marks go with their word
+_FIRST_TOKEN = re.compile(r"^(?:[“‘（《「『〔【(\[]\s*)*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")  # opening marks go with their word
 _NO_LINE_START = "，、；：,;:"
 
 
