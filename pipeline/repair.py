@@ -57,7 +57,7 @@ def display_width(text: str) -> float:
     return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineEvidence:
     """What is known about one line when deciding whether its paragraph ends after it.
 

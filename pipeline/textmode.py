@@ -48,7 +48,7 @@ _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
 _HALF_WIDTH_TEXT = re.compile(r"[!-~]")
 
 
-@dataclass
+@dataclass(slots=True)
 class TextLine:
     """One non-blank input line with the evidence around it."""
 
