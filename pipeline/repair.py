@@ -127,30 +127,39 @@ def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
     return low <= shortfall <= high or low <= shortfall + line.hanging <= high
 
 
-_FIRST_TOKEN = re.compile(r"^(?:[“‘（《「『〔【(\[]\s*)*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")  # opening marks go with their word
-_NO_LINE_START = "，、；：,;:"
+@lru_cache(maxsize=1)
+def _no_line_start() -> frozenset[str]:
+    """Marks that never begin a line: closing quotes and brackets, commas, stops (patterns.json)."""
+    data = patterns.load()
+    return frozenset(data.closing_marks | data.sentence_final | data.weak_final | data.internal_punctuation)
+
+
+@lru_cache(maxsize=1)
+def _first_token_pattern() -> re.Pattern:
+    """Opening marks, then a Latin word or number (kept whole by typesetters) or one character."""
+    opening = re.escape("".join(sorted(patterns.load().opening_marks)))
+    return re.compile(rf"^(?:[{opening}]\s*)*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
 
 
 def _first_token_width(text: str) -> float:
     """Width of what must start the line: a whole Latin word or number, or one character,
-    with the punctuation that may not begin a line."""
-    marks = _wide_punctuation()
-    if len(text) > 1 and not text[0].isascii() and not text[1].isascii() and text[0] not in marks and text[1] not in marks and text[0] not in patterns.load().opening_marks:
+    with the opening marks before it and the marks that may not begin a line after it."""
+    wide_marks = _wide_punctuation()
+    if len(text) > 1 and not text[0].isascii() and not text[1].isascii() and text[0] not in wide_marks and text[1] not in wide_marks and text[0] not in patterns.load().opening_marks:
         return 1.0  # the common case: one Chinese character followed by another
-    match = _FIRST_TOKEN.match(text)
+    match = _first_token_pattern().match(text)
     if match is None:
         return 0.0
     end = match.end()
-    marks = patterns.load()
-    while end < len(text) and (text[end] in marks.closing_marks or text[end] in marks.sentence_final or text[end] in _NO_LINE_START):
+    trailing = _no_line_start()
+    while end < len(text) and text[end] in trailing:
         end += 1
     return display_width(text[:end])
 
 
 def _cannot_start_line(text: str) -> bool:
     """Closing quotes and brackets, commas and full stops never begin a paragraph."""
-    marks = patterns.load()
-    return bool(text) and (text[0] in marks.closing_marks or text[0] in marks.sentence_final or text[0] in _NO_LINE_START) and not text.startswith("...")
+    return bool(text) and text[0] in _no_line_start() and not text.startswith("...")
 
 
 def _score(line: _Measured, following: _Measured, starts_paragraph: bool, typical_gap: float | None) -> float:
