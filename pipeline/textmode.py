@@ -42,6 +42,7 @@ RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuatio
 WINDOW = 12  # lines on each side used to estimate the local column width
 LATIN_COLUMN_QUANTILE = 0.9  # ragged-right Latin text is measured against its longest lines
 MAX_HEADING_LINES = 3  # an unpunctuated piece longer than this is running text that lost its punctuation
+MOSTLY_INDENTED = 0.5  # above this share of lines with leading space, the space is a margin, not indents
 PARAGRAPH_PER_LINE = 40.0  # main-column width (characters) above which lines are paragraphs, not column lines
 PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
@@ -426,6 +427,11 @@ def segment(lines: list[str], source: str = "") -> Document:
     """Decide for each line whether its paragraph ends after it and which lines are not body text."""
     repairs: list[Repair] = []
     text_lines, blank_count = _read_lines(lines)
+    indented = sum(line.indented for line in text_lines)
+    if indented > len(text_lines) * MOSTLY_INDENTED:
+        # Leading space on most lines is the exporter's margin, not paragraph indents.
+        text_lines = [TextLine(line.text, line.number, blank_before=line.blank_before) for line in text_lines]
+        repairs.append(Repair("indent", f"leading space on {indented} of {len(text_lines)} lines read as a margin, not as indents"))
     for line in text_lines:
         if line.indented:
             repairs.append(Repair("indent", f"line {line.number}: leading space read as a first-line indent"))

@@ -127,3 +127,8 @@ def test_reflowing_benchmark_outputs_again_changes_nothing():
             text, _, _ = textbench.make_case(article, regime, rng)
             once = render(run.process_text(text, Config()), "text")
             assert render(run.process_text(once, Config()), "text") == once
+
+
+def test_leading_space_on_every_line_is_a_margin_not_indents():
+    margined = "\n".join(" " + line for line in SEED.splitlines())
+    assert [t for _, t in reflow(margined)] == [t for _, t in reflow(SEED)]
