@@ -309,7 +309,10 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes_to_the_same_outpu
         deadline = time.monotonic() + 10
         while (temporaries(outdir) or processes_writing(outdir)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not processes_writing(outdir), "workers outlived their killed supervisor"
+        leftover = processes_writing(outdir)
+        for pid in leftover:  # never leave them running, even when the test fails
+            os.kill(pid, signal.SIGKILL)
+        assert not leftover, "workers outlived their killed supervisor"
     else:
         assert code == 130
     assert not temporaries(outdir)
