@@ -41,6 +41,7 @@ ERRORS_FILE = "errors.jsonl"
 LOCK_FILE = ".newsreflow.lock"
 STOP_GRACE_SECONDS = 3.0  # how long a worker told to stop may take to remove its temporary files
 PROGRESS_LEVELS = ("quiet", "normal", "verbose")
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 ProcessFunction = Callable[[Path, Config], Document]
 
@@ -354,7 +355,7 @@ def _stop_on_sigterm() -> Iterator[None]:
 @contextlib.contextmanager
 def _signals_ignored() -> Iterator[None]:
     """A second Ctrl-C during clean-up must not leave workers or temporary files behind."""
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
     try:
         yield
     finally:
@@ -392,6 +393,7 @@ def _set_up_worker(max_memory_mb: int | None, parent: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # SIGTERM unwinds Python code, so write_atomic removes the temporary file it is writing.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _die_with_parent(parent)
     if max_memory_mb is not None:
         import resource
@@ -450,7 +452,12 @@ class _Worker:
     def __init__(self, context, config: Config, options: BatchOptions, process: ProcessFunction, kinds: set[str]) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker_main, args=(child, config, options, process, kinds, os.getpid()), daemon=True)
-        self.process.start()
+        # A Ctrl-C during the fork is held back until the worker has its own handlers, then delivered.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         child.close()
         self.ready = False
         self.task: Task | None = None
