@@ -39,6 +39,7 @@ OUTPUT_SUFFIXES = {"text": ".txt", "markdown": ".md", "json": ".json"}
 SUPPORTED_SUFFIXES = inputs.TEXT_SUFFIXES | inputs.IMAGE_SUFFIXES | inputs.PDF_SUFFIXES
 ERRORS_FILE = "errors.jsonl"
 LOCK_FILE = ".newsreflow.lock"
+SETTINGS_FILE = ".newsreflow-settings"  # what the outputs were made with, to warn when a rerun differs
 STOP_GRACE_SECONDS = 3.0  # how long a worker told to stop may take to remove its temporary files
 PROGRESS_LEVELS = ("quiet", "normal", "verbose")
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
@@ -189,7 +190,13 @@ def run_batch(
                 results[task.source] = FileResult(str(task.source), "skipped", _names(task))
             else:
                 todo.append(task)
-        progress = _Progress(options.progress, len(todo), len(tasks) - len(todo))
+        settings = {"settings": config.to_dict(), "formats": list(options.formats)}
+        skipped = len(tasks) - len(todo)
+        made_with_other_settings = skipped > 0 and _recorded_settings(outdir) not in (None, settings)
+        progress = _Progress(options.progress, len(todo), skipped)
+        if made_with_other_settings:
+            progress.warn(f"the {skipped} up-to-date file(s) were made with other settings "
+                          f"(see {outdir / SETTINGS_FILE}); add --force to redo them with these")
         supervisor = _Supervisor(todo, config, options, process, outdir / ERRORS_FILE, progress)
         interrupted = False
         try:
@@ -201,6 +208,8 @@ def run_batch(
                 supervisor.stop_all()
                 remove_temporaries(tasks)
                 progress.close()
+        if not made_with_other_settings:  # the record describes every output in OUTDIR
+            write_atomic(outdir / SETTINGS_FILE, json.dumps(settings, ensure_ascii=False, indent=1) + "\n")
         results.update(supervisor.results)
         for task in todo:
             if results[task.source] is None:
@@ -279,6 +288,14 @@ def _refuse_overwriting_inputs(tasks: list[Task]) -> None:
         for path in task.outputs.values():
             if path.resolve() in sources:
                 raise UsageError(f"output {path} would overwrite an input; choose another output folder with -o")
+
+
+def _recorded_settings(outdir: Path) -> dict | None:
+    """The settings the outputs in OUTDIR were made with, as the last run recorded them."""
+    try:
+        return json.loads((outdir / SETTINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def is_up_to_date(task: Task) -> bool:
@@ -417,7 +434,7 @@ def _die_with_parent(parent: int) -> None:
 
 def process_task(task: Task, config: Config, formats: tuple[str, ...], process: ProcessFunction) -> FileResult:
     """One input -> every format rendered, then written atomically; errors become a failed result."""
-    started = time.perf_counter()
+    started = time.monotonic()
     outputs = _names(task)
     try:
         document = process(task.source, config)
@@ -432,16 +449,15 @@ def process_task(task: Task, config: Config, formats: tuple[str, ...], process: 
         error = NewsreflowError(f"internal error {type(exc).__name__}: {exc} (please report it)")
         return _failed(task, error, started)
     return FileResult(str(task.source), "done", outputs, pages=len(document.pages),
-                      seconds=round(time.perf_counter() - started, 3), engine=document.meta.get("engine", _engine_name(task, config)))
+                      seconds=round(time.monotonic() - started, 3), engine=document.meta.get("engine", _engine_name(task, config)))
 
 
 def _engine_name(task: Task, config: Config) -> str:
     return "text" if task.source.suffix.lower() in inputs.TEXT_SUFFIXES else config.ocr.engine
 
 
-def _failed(task: Task, exc: NewsreflowError, started: float | None) -> FileResult:
-    seconds = round(time.perf_counter() - started, 3) if started is not None else 0.0
-    return FileResult(str(task.source), "failed", _names(task), seconds=seconds,
+def _failed(task: Task, exc: NewsreflowError, started: float) -> FileResult:
+    return FileResult(str(task.source), "failed", _names(task), seconds=round(time.monotonic() - started, 3),
                       error=type(exc).__name__, exit_code=exc.exit_code, message=str(exc))
 
 
@@ -539,7 +555,7 @@ class _Supervisor:
                                        "try --jobs 1 or raise --max-memory-mb")
             if worker.task is not None:
                 self._record(_failed(worker.task, WorkerCrashedError(
-                    f"the worker process died on this file ({_exit_description(worker.process.exitcode)})"), None))
+                    f"the worker process died on this file ({_exit_description(worker.process.exitcode)})"), worker.started))
             self._discard(worker)
 
     def _enforce_timeout(self) -> None:
@@ -632,6 +648,10 @@ class _Progress:
         self.bar.set_postfix(pages=self.pages, pages_per_min=f"{self.pages / minutes:.0f}" if minutes else "-",
                              failed=self.failed, refresh=False)
         self.bar.update(1)
+
+    def warn(self, message: str) -> None:
+        if self.level != "quiet":
+            self._write(f"newsreflow: warning: {message}")
 
     def _write(self, message: str) -> None:
         self.bar.write(message, file=sys.stderr)

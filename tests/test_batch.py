@@ -18,7 +18,8 @@ import pytest
 
 from pipeline import run
 from pipeline.batch import BatchOptions, plan_tasks, run_batch
-from pipeline.config import Config
+from pipeline.config import Config, NormalizeConfig
+from pipeline.errors import UsageError
 from pipeline.output import render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -168,6 +169,29 @@ def test_rerun_skips_up_to_date_outputs_and_force_redoes_them(tmp_path):
     assert forced.count("done") == 4
 
 
+def test_rerun_with_other_settings_warns_that_skipped_outputs_are_stale(tmp_path, capsys):
+    make_articles(tmp_path / "in", 2)
+    outdir = tmp_path / "out"
+    run_batch([tmp_path / "in"], outdir, Config(), BatchOptions(recursive=True))
+    capsys.readouterr()
+    run_batch([tmp_path / "in"], outdir, Config(), BatchOptions(recursive=True))
+    assert "other settings" not in capsys.readouterr().err
+    converted = Config(normalize=NormalizeConfig(convert="s2t"))
+    report = run_batch([tmp_path / "in"], outdir, converted, BatchOptions(recursive=True))
+    assert report.count("skipped") == 2 and "other settings" in capsys.readouterr().err
+    run_batch([tmp_path / "in"], outdir, converted, BatchOptions(recursive=True, force=True))
+    run_batch([tmp_path / "in"], outdir, converted, BatchOptions(recursive=True))
+    assert "other settings" not in capsys.readouterr().err
+
+
+def test_inputs_that_would_write_the_same_output_are_refused(tmp_path):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "page.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match="both write"):
+        plan_tasks([tmp_path / "a" / "page.txt", tmp_path / "b" / "page.txt"], tmp_path / "out", BatchOptions())
+
+
 def test_crashing_worker_is_replaced_and_its_file_reported(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
@@ -229,7 +253,7 @@ def test_same_stem_inputs_keep_their_suffix_and_outputs_never_overwrite_inputs(t
     tasks, _ = plan_tasks([source], tmp_path / "out", BatchOptions())
     assert sorted(t.outputs["text"].name for t in tasks) == ["page.png.txt", "page.txt.txt"]
     (source / "page.png").unlink()
-    with pytest.raises(Exception, match="overwrite an input"):
+    with pytest.raises(UsageError, match="overwrite an input"):
         plan_tasks([source], source, BatchOptions())
 
 
