@@ -394,6 +394,9 @@ def _worker_main(conn, config: Config, options: BatchOptions, process: ProcessFu
     except MemoryError:
         conn.send(("fatal", ResourceLimitError("a worker ran out of memory loading the models; raise --max-memory-mb")))
         return
+    except Exception as exc:  # a bug while loading: no file could be processed
+        conn.send(("fatal", WorkerStartError(f"internal error {type(exc).__name__} while preparing a worker: {exc} (please report it)")))
+        return
     conn.send(("ready", versions))
     while True:
         try:
