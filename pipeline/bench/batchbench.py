@@ -3,7 +3,8 @@
 Builds a folder of 200 inputs (mixed sizes, 10% broken), then through the real CLI:
 1. a clean batch: exit code 8, every broken file in errors.jsonl, every good output byte-identical to
    a single-file run (`newsreflow FILE -o OUT --format F`, called in-process);
-2. kill trials: the same batch killed at a random moment (SIGKILL of the supervisor, or SIGTERM),
+2. kill trials: the same batch killed at a random point, once a random number of outputs (10-90%)
+   is visible (SIGKILL of the supervisor, or SIGTERM),
    the output folder polled all the while for visible files that differ from the clean run's, then
    rerun: the final outputs must equal the clean run's byte for byte and no temporary file remain;
 3. throughput: pages per minute with --jobs 1 and --jobs 2 (--force, median of a few runs).
@@ -108,19 +109,21 @@ def processes_writing(outdir: Path) -> list[int]:
     return pids
 
 
-def run_polling(command: list[str], outdir: Path, reference: dict[str, bytes], kill_after: float | None,
+def run_polling(command: list[str], outdir: Path, reference: dict[str, bytes], kill_at: int | None,
                 kill_signal: int) -> dict:
-    """Run a batch, polling its output folder; every visible file must equal the reference at all times."""
+    """Run a batch, polling its output folder; every visible file must equal the reference at all times.
+    With kill_at, send kill_signal once that many outputs are visible (a random point of the run)."""
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     started = time.monotonic()
     polls = bad = 0
     while process.poll() is None:
-        if kill_after is not None and time.monotonic() - started >= kill_after:
-            process.send_signal(kill_signal)
-            kill_after = None
-        for name, data in outputs(outdir).items():
+        visible = outputs(outdir)
+        for name, data in visible.items():
             polls += 1
             bad += reference.get(name) != data
+        if kill_at is not None and len(visible) >= kill_at:
+            process.send_signal(kill_signal)
+            kill_at = None
         time.sleep(0.002)
     code = process.wait()
     deadline = time.monotonic() + 15
@@ -169,18 +172,17 @@ def main(argv: list[str] | None = None) -> int:
             broken_files_in_errors_jsonl=f"{len(listed & set(map(str, broken)))}/{len(broken)}",
             other_entries_in_errors_jsonl=len(listed - set(map(str, broken))),
         )
-        clean_seconds = results["clean_run"]["seconds"]
 
         # 2. killed at a random moment, then rerun
         trials = []
         for trial in range(args.trials):
             outdir = work / f"killed{trial}"
             kill_signal = (signal.SIGKILL, signal.SIGTERM)[trial % 2]
-            kill_after = rng.uniform(0.15, 0.85) * clean_seconds
-            first = run_polling(batch_command(source, outdir, 2), outdir, reference, kill_after, kill_signal)
+            kill_at = rng.randrange(len(reference) // 10, len(reference) * 9 // 10)
+            first = run_polling(batch_command(source, outdir, 2), outdir, reference, kill_at, kill_signal)
             outputs_after_kill = len(outputs(outdir))
             second = run_polling(batch_command(source, outdir, 2), outdir, reference, None, 0)
-            trials.append({"signal": signal.Signals(kill_signal).name, "killed_after_s": round(kill_after, 2),
+            trials.append({"signal": signal.Signals(kill_signal).name, "killed_when_outputs_visible": kill_at,
                            "killed_run": first, "outputs_after_kill": outputs_after_kill, "rerun": second,
                            "final_outputs_identical_to_clean_run": outputs(outdir) == reference})
         results["kill_trials"] = trials
