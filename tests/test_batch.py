@@ -19,7 +19,7 @@ import pytest
 from pipeline import run
 from pipeline.batch import BatchOptions, plan_tasks, run_batch
 from pipeline.config import Config, NormalizeConfig
-from pipeline.errors import UsageError
+from pipeline.errors import MissingModelError, UsageError
 from pipeline.output import render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -89,6 +89,14 @@ def allocate_on_marked(path: Path, config: Config):
     if "huge" in path.name:
         bytearray(8 * 2**30)
     return run.process_file(path, config)
+
+
+def stuck_while_writing(path: Path, config: Config):
+    """Like native code that ignores SIGTERM, in the middle of writing an output."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    outdir = Path(os.environ["BATCH_TEST_OUTDIR"])
+    (outdir / f".{path.stem}.txt.x1y2z3.part").write_text("half", encoding="utf-8")
+    time.sleep(60)
 
 
 def slow_process(path: Path, config: Config):
@@ -218,6 +226,29 @@ def test_overdue_file_is_stopped_and_reported_as_timeout(tmp_path):
     hung = next(f for f in report.files if f.path.endswith("hang.txt"))
     assert hung.status == "failed" and hung.error == "FileTimeoutError" and hung.exit_code == 7
     assert report.count("done") == 2
+
+
+def test_worker_deaf_to_sigterm_is_killed_and_its_temporary_file_removed(tmp_path, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "stuck.txt").write_text(article(1), encoding="utf-8")
+    monkeypatch.setenv("BATCH_TEST_OUTDIR", str(tmp_path / "out"))
+    monkeypatch.setattr("pipeline.batch.STOP_GRACE_SECONDS", 0.5)
+    report = run_batch([tmp_path / "in"], tmp_path / "out", Config(), BatchOptions(jobs=1, page_timeout=0.5, **QUIET),
+                       process=stuck_while_writing)
+    assert report.files[0].error == "FileTimeoutError"
+    assert not temporaries(tmp_path / "out")
+
+
+def test_worker_that_cannot_prepare_stops_the_batch_with_its_error(tmp_path, monkeypatch):
+    make_articles(tmp_path / "in", 2)
+
+    def missing_models(config, kinds):
+        raise MissingModelError("model file det.onnx is missing; install the rapidocr wheel")
+
+    monkeypatch.setattr(run, "prepare", missing_models)  # forked workers inherit the patch
+    with pytest.raises(MissingModelError, match="rapidocr"):
+        run_batch([tmp_path / "in"], tmp_path / "out", Config(), BatchOptions(recursive=True, **QUIET))
+    assert not temporaries(tmp_path / "out")
 
 
 def test_unexpected_exception_fails_only_its_file(tmp_path):
