@@ -23,7 +23,7 @@ import platform
 import signal
 import sys
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -45,6 +45,11 @@ PROGRESS_LEVELS = ("quiet", "normal", "verbose")
 STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 ProcessFunction = Callable[[Path, Config], Document]
+
+
+def process_without_page_bar(path: Path, config: Config) -> Document:
+    """The real per-file pipeline; the batch shows its own progress, so no page bar per file."""
+    return run.process_file(path, config, progress=False)
 
 
 class WorkerCrashedError(NewsreflowError):
@@ -109,6 +114,7 @@ class FileResult:
     pages: int = 0
     seconds: float = 0.0
     engine: str | None = None
+    warnings: list[str] = field(default_factory=list)
     error: str | None = None
     exit_code: int | None = None
     message: str | None = None
@@ -162,7 +168,7 @@ def run_batch(
     outdir: Path,
     config: Config,
     options: BatchOptions,
-    process: ProcessFunction = run.process_file,
+    process: ProcessFunction = process_without_page_bar,
 ) -> BatchReport:
     """Process every input into OUTDIR (mirroring the input tree), `options.jobs` files at a time.
 
@@ -172,6 +178,8 @@ def run_batch(
     (tests inject one that crashes).
     """
     outdir = Path(outdir)
+    if config.ocr.save_replay is not None:
+        raise UsageError("--save-replay records the OCR of one input; use it without a batch")
     tasks, ignored = plan_tasks(sources, outdir, options)
     if not tasks and not ignored:
         raise UsageError(f"no input files found in {', '.join(map(str, sources))}; "
@@ -194,10 +202,12 @@ def run_batch(
         skipped = len(tasks) - len(todo)
         made_with_other_settings = skipped > 0 and _recorded_settings(outdir) not in (None, settings)
         progress = _Progress(options.progress, len(todo), skipped)
+        jobs = min(options.jobs or default_jobs(), max(1, len(todo)))
+        config = share_cores(config, jobs)
         if made_with_other_settings:
             progress.warn(f"the {skipped} up-to-date file(s) were made with other settings "
                           f"(see {outdir / SETTINGS_FILE}); add --force to redo them with these")
-        supervisor = _Supervisor(todo, config, options, process, outdir / ERRORS_FILE, progress)
+        supervisor = _Supervisor(todo, jobs, config, options, process, outdir / ERRORS_FILE, progress)
         interrupted = False
         try:
             supervisor.run()
@@ -342,6 +352,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def share_cores(config: Config, jobs: int) -> Config:
+    """Divide the cores among the workers' OCR threads (never more than configured): `--jobs 2` on
+    two cores runs two single-threaded engines rather than four threads fighting for two cores."""
+    threads = max(1, min(config.ocr.threads, default_jobs() // jobs))
+    return replace(config, ocr=replace(config.ocr, threads=threads))
+
+
 @contextlib.contextmanager
 def _exclusive_lock(outdir: Path) -> Iterator[None]:
     """One batch per output folder: a second one would delete the first one's temporary files."""
@@ -452,11 +469,8 @@ def process_task(task: Task, config: Config, formats: tuple[str, ...], process: 
         error = NewsreflowError(f"internal error {type(exc).__name__}: {exc} (please report it)")
         return _failed(task, error, started)
     return FileResult(str(task.source), "done", outputs, pages=len(document.pages),
-                      seconds=round(time.monotonic() - started, 3), engine=document.meta.get("engine", _engine_name(task, config)))
-
-
-def _engine_name(task: Task, config: Config) -> str:
-    return "text" if task.source.suffix.lower() in inputs.TEXT_SUFFIXES else config.ocr.engine
+                      seconds=round(time.monotonic() - started, 3), engine=document.meta.get("ocr", {}).get("engine", "text"),
+                      warnings=[warning for page in document.pages for warning in page.warnings])
 
 
 def _failed(task: Task, exc: NewsreflowError, started: float) -> FileResult:
@@ -495,12 +509,12 @@ class _Worker:
 
 
 class _Supervisor:
-    def __init__(self, tasks: list[Task], config: Config, options: BatchOptions, process: ProcessFunction,
+    def __init__(self, tasks: list[Task], jobs: int, config: Config, options: BatchOptions, process: ProcessFunction,
                  errors_path: Path, progress: _Progress) -> None:
         self.pending = list(reversed(tasks))
         self.config, self.options, self.process = config, options, process
         self.kinds = _needed_kinds(tasks)
-        self.jobs = min(options.jobs or default_jobs(), max(1, len(tasks)))
+        self.jobs = jobs
         self.errors_path = errors_path
         self.progress = progress
         self.workers: list[_Worker] = []
@@ -647,6 +661,8 @@ class _Progress:
                 self._write(f"newsreflow: failed: {where}{result.message}")
         elif self.level == "verbose":
             self._write(f"newsreflow: done: {result.path} ({result.pages} page(s), {result.seconds:.2f} s)")
+            for warning in result.warnings:
+                self._write(f"newsreflow: warning: {result.path}: {warning}")
         minutes = (time.monotonic() - self.started) / 60
         self.bar.set_postfix(pages=self.pages, pages_per_min=f"{self.pages / minutes:.0f}" if minutes else "-",
                              failed=self.failed, refresh=False)

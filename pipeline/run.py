@@ -6,17 +6,24 @@ import platform
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from pipeline import __version__, inputs, normalize, textmode
 from pipeline.config import Config
-from pipeline.document import Document
-from pipeline.errors import BadInputError, UsageError
+from pipeline.document import Block, Document, Page, Paragraph, Role
+from pipeline.errors import BadInputError
 
 
 def prepare(config: Config, kinds: set[str]) -> dict[str, str]:
-    """Load once per process what inputs of these kinds ('text', 'image', 'pdf') need, so each batch
-    worker pays for it before its first file, not on it; returns the versions in use for run reports.
-    Text mode loads nothing."""
-    return {"newsreflow": __version__, "python": platform.python_version()}
+    """Load once per process what inputs of these kinds ('text', 'image', 'pdf') need (the OCR
+    engine and its models; text mode loads nothing), so each batch worker pays for it before its
+    first file, not on it; returns the versions in use for run reports."""
+    versions = {"newsreflow": __version__, "python": platform.python_version()}
+    if kinds & {"image", "pdf"}:
+        from pipeline import ocr
+
+        versions.update(ocr.get_engine(config.ocr).versions())
+    return versions
 
 
 def process_text(text: str, config: Config, source: str = "-") -> Document:
@@ -26,8 +33,8 @@ def process_text(text: str, config: Config, source: str = "-") -> Document:
     return normalize.run(document, config.normalize)
 
 
-def process_file(path: Path, config: Config) -> Document:
-    """Any supported input file -> a finished document."""
+def process_file(path: Path, config: Config, progress: bool = True) -> Document:
+    """Any supported input file -> a finished document (`progress`: a page bar for multi-page files)."""
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         return process_text(inputs.decode_text(data, config.input.encoding, "standard input"), config, "-")
@@ -37,4 +44,82 @@ def process_file(path: Path, config: Config) -> Document:
             raise BadInputError(f"{path}: {path.stat().st_size // 2**20} MB of text is more than the {inputs.MAX_TEXT_BYTES // 2**20} MB limit; split the file")
         data = path.read_bytes()
         return process_text(inputs.decode_text(data, config.input.encoding, str(path)), config, str(path))
-    raise UsageError(f"{path}: image and PDF input is not available in this version; give OCR text (.txt)")
+    return process_scan(path, config, kind, progress)
+
+
+def process_scan(path: Path, config: Config, kind: str, progress: bool = True) -> Document:
+    """Image or PDF: pages -> preprocess -> OCR -> layout -> normalise. The engine loads on the
+    first page that needs OCR (not at all for blank pages or PDF text layers)."""
+    from tqdm import tqdm
+
+    from pipeline import ocr, pages
+
+    document = Document(source=str(path))
+    engine = None
+    recorder = None
+    count = pages.page_count(path) if progress else 1
+    bar = tqdm(total=count, unit="page", file=sys.stderr, disable=not progress or count < 2 or not sys.stderr.isatty(), leave=False)
+    try:
+        for number, image in pages.load_pages(path, config.input):
+            if engine is None and not _page_skips_ocr(path, kind, number, image, config):
+                engine = ocr.get_engine(config.ocr)
+                if config.ocr.save_replay is not None:
+                    from pipeline.ocr.replay import RecordingEngine
+
+                    engine = recorder = RecordingEngine(engine)
+                document.meta["ocr"] = engine.versions()
+            document.pages.append(read_page(path, kind, number, image, engine, config))
+            bar.update(1)
+    finally:
+        bar.close()
+    if recorder is not None:
+        recorder.save(config.ocr.save_replay)
+    return normalize.run(document, config.normalize)
+
+
+def _page_skips_ocr(path: Path, kind: str, number: int, image: np.ndarray, config: Config) -> bool:
+    from pipeline import pages
+
+    if pages.page_problem(image) is not None:
+        return True
+    return kind == "pdf" and config.input.use_pdf_text and bool(pages.pdf_text_lines(path, number, config.input.dpi))
+
+
+def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, config: Config) -> Page:
+    """One page image -> a Page with blocks; boxes in the page image's own pixels."""
+    from pipeline import ocr, pages, preprocess
+
+    height, width = image.shape[:2]
+    problem = pages.page_problem(image)
+    if problem is not None:
+        return Page(number=number, width=width, height=height, warnings=[f"page {number}: {problem}"])
+    if kind == "pdf" and config.input.use_pdf_text:
+        text_lines = pages.pdf_text_lines(path, number, config.input.dpi)
+        if text_lines:
+            page = Page(number=number, width=width, height=height, lines=text_lines, meta={"text_source": "pdf text layer"})
+            return interim_layout(page)
+    if engine.name == "replay":  # stored lines are already in the original page's pixels
+        page = ocr.recognize_page(image, engine, number)
+    else:
+        prepared = preprocess.run(image, config.preprocess)
+        page = ocr.recognize_page(prepared.image, engine, number)
+        page.width, page.height = width, height
+        page.lines = preprocess.lines_to_original(page.lines, prepared.transform)
+        page.meta["preprocess"] = prepared.record()
+        if hasattr(engine, "record_page"):  # --save-replay keeps the lines in original pixels
+            engine.record_page(number, page.lines)
+    if not page.lines:
+        page.warnings.append(f"page {number}: no text was found")
+    return interim_layout(page)
+
+
+def interim_layout(page: Page) -> Page:
+    """INTERIM, until the layout stage (pipeline/layout.py, issue 5) lands: all OCR lines go into
+    one body block in engine order (top to bottom across the page, so neighbouring columns
+    interleave), each line its own paragraph. The layout stage replaces this call."""
+    if page.lines:
+        block = Block(role=Role.BODY, lines=page.lines)
+        block.paragraphs = [Paragraph(text=line.text, first_line=i, line_count=1) for i, line in enumerate(page.lines)]
+        page.blocks = [block]
+        page.lines = []
+    return page

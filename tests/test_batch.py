@@ -18,13 +18,17 @@ import pytest
 
 from pipeline import run
 from pipeline.batch import BatchOptions, plan_tasks, run_batch
-from pipeline.config import Config, NormalizeConfig
+from pipeline.config import Config, NormalizeConfig, OcrConfig
 from pipeline.errors import MissingModelError, UsageError
 from pipeline.output import render
+from tests.test_ocr_cli import inked_page
+from tests.test_pages import make_pdf, png_header_only
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_LINES = (REPO / "samples" / "seed-article.txt").read_text(encoding="utf-8").splitlines()
 QUIET = dict(progress="quiet")
+# Scans are read through the replay engine (stored OCR lines): no models needed.
+SCANS = Config(ocr=OcrConfig(engine="replay", replay_file=REPO / "tests" / "data" / "replay" / "two-pages.json"))
 
 
 def article(number: int) -> str:
@@ -43,9 +47,9 @@ def make_articles(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def single_file_output(path: Path, fmt: str) -> str:
+def single_file_output(path: Path, fmt: str, config: Config = SCANS) -> str:
     """What the single-file CLI writes for this input."""
-    return render(run.process_file(path, Config()), fmt)
+    return render(run.process_file(path, config), fmt)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -108,15 +112,22 @@ def slow_process(path: Path, config: Config):
 
 @pytest.fixture
 def mixed(tmp_path):
-    """A folder tree of good articles and the bad files an archive holds."""
+    """A folder tree of good articles and scans, and the bad files an archive holds."""
     source = tmp_path / "in"
     good = make_articles(source, 9)
+    inked_page(source / "part0" / "scan.png")
+    inked_page(source / "part2" / "issue.tiff", pages=2)
+    good += [source / "part0" / "scan.png", source / "part2" / "issue.tiff"]
     bad = {
         "empty.txt": b"",
         "blank.txt": b" \n\t\n",
         "binary.txt": b"\x00\x01\x02\x03PK\x00" * 40,
         "undecodable.txt": "中文".encode("utf-8") * 3 + b"\xff\xff\xff",
         "truncated.png": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "zero.png": b"",
+        "fake.jpg": b"not a jpeg",
+        "gigantic.png": png_header_only(30000, 30000),
+        "locked.pdf": make_pdf(encrypt=True),
     }
     for name, data in bad.items():
         (source / "part1" / name).write_bytes(data)
@@ -130,8 +141,8 @@ def mixed(tmp_path):
 def test_mixed_folder_outputs_match_single_file_runs_and_bad_files_are_listed(tmp_path, mixed):
     source, good, bad = mixed
     outdir = tmp_path / "out"
-    report = run_batch([source], outdir, Config(), BatchOptions(formats=("text", "json"), jobs=2, recursive=True,
-                                                                report=tmp_path / "run.json", **QUIET))
+    report = run_batch([source], outdir, SCANS, BatchOptions(formats=("text", "json"), jobs=2, recursive=True,
+                                                             report=tmp_path / "run.json", **QUIET))
     assert report.exit_code == 8
     for path in good:
         relative = path.relative_to(source).with_suffix("")
@@ -140,17 +151,20 @@ def test_mixed_folder_outputs_match_single_file_runs_and_bad_files_are_listed(tm
     records = error_records(outdir)
     assert sorted(r["path"] for r in records) == sorted(map(str, bad))
     for record in records:
-        assert record["error"] and record["message"] and record["exit_code"] in (2, 4, 7) and record["time"]
-    gigantic = next(r for r in records if r["path"].endswith("gigantic.txt"))
-    assert "limit" in gigantic["message"]
+        assert record["error"] and record["message"] and record["exit_code"] in (4, 7) and record["time"]
+    for name in ("gigantic.txt", "gigantic.png"):
+        assert next(r for r in records if r["path"].endswith(name))["exit_code"] in (4, 7)
     assert not any((outdir / p.relative_to(source)).with_suffix(".txt").exists() for p in bad)
     assert not temporaries(outdir)
     run_report = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))
     statuses = {Path(f["path"]).name: f["status"] for f in run_report["files"]}
     assert statuses["notes.docx"] == "ignored" and statuses["empty.txt"] == "failed" and statuses["page000.txt"] == "done"
-    assert run_report["summary"]["done"] == 9 and run_report["summary"]["failed"] == len(bad)
-    assert run_report["settings"] == Config().to_dict() and run_report["exit_code"] == 8
-    assert run_report["versions"]["newsreflow"]
+    assert run_report["summary"]["done"] == 11 and run_report["summary"]["failed"] == len(bad)
+    assert run_report["summary"]["pages"] == 9 + 1 + 2
+    assert run_report["settings"]["normalize"] == SCANS.to_dict()["normalize"] and run_report["exit_code"] == 8
+    assert run_report["versions"]["newsreflow"] and run_report["versions"]["engine"] == "replay"
+    engines = {Path(f["path"]).name: f["engine"] for f in run_report["files"] if f["status"] == "done"}
+    assert engines["scan.png"] == "replay" and engines["page000.txt"] == "text"
 
 
 def test_without_recursive_only_the_top_folder_is_read(tmp_path):
