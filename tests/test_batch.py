@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import run
-from pipeline.batch import BatchOptions, plan_tasks, run_batch
+from pipeline.batch import BatchOptions, default_jobs, plan_tasks, run_batch, share_cores
 from pipeline.config import Config, NormalizeConfig, OcrConfig
 from pipeline.errors import MissingModelError, UsageError
 from pipeline.output import render
@@ -290,6 +290,13 @@ def test_memory_limit_turns_a_huge_allocation_into_a_reported_failure(tmp_path):
     assert next(f for f in report.files if f.path.endswith("a.txt")).status == "done"
 
 
+def test_workers_share_the_cores_among_their_ocr_threads():
+    cores = default_jobs()
+    assert share_cores(Config(ocr=OcrConfig(threads=8)), 1).ocr.threads == min(8, cores)
+    assert share_cores(Config(ocr=OcrConfig(threads=8)), cores).ocr.threads == 1
+    assert share_cores(Config(ocr=OcrConfig(threads=1)), 1).ocr.threads == 1
+
+
 def test_same_stem_inputs_keep_their_suffix_and_outputs_never_overwrite_inputs(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
@@ -311,6 +318,7 @@ def test_cli_exit_codes_and_summary(tmp_path):
     good = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--recursive", "--format", "text,json")
     assert good.returncode == 0, good.stderr
     assert b"3 file(s) done" in good.stderr and b"Traceback" not in good.stderr
+    assert b"\r" not in good.stderr  # no progress bar when standard error is not a terminal
     assert len(list((tmp_path / "out").rglob("*.json"))) == 3
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     failed = run_cli(str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--recursive", "--quiet")
