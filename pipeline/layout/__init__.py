@@ -1,0 +1,124 @@
+"""Layout stage: OCR lines with boxes -> blocks with roles, in reading order, grouped into articles.
+
+Steps: writing direction (vertical columns, and stacks of strips re-read as columns), regions from
+the image (rules, frames, pictures), lines split at gutters and grouped into column blocks, roles,
+then a recursive XY-cut over blocks and pictures for the reading order and the articles.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from pipeline.config import LayoutConfig
+from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
+from pipeline.layout import blocks as blocking
+from pipeline.layout import direction, order, roles
+from pipeline.layout.regions import Regions, find_regions
+
+if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
+    from pipeline.ocr.base import OcrEngine
+
+HEADING_ORDER = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
+
+
+def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: OcrEngine | None = None) -> Page:
+    """Move page.lines into blocks in reading order, with roles, directions, articles."""
+    lines = [line for line in page.lines if line.text.strip()]
+    if not lines:
+        page.lines = []
+        return page
+    if any(line.box is None for line in lines):
+        page.blocks.append(Block(role=Role.BODY, lines=lines))  # no geometry: keep the engine's order
+        page.warnings.append("layout: some lines have no box; kept in the engine's order")
+        page.lines = []
+        return page
+
+    direction.mark_vertical(lines)
+    size = blocking.body_size(lines)
+    lines = _reread_vertical_regions(lines, size, image, engine)
+    size = blocking.body_size(lines) or size
+    page_box = _page_box(page, image, lines)
+    regions = find_regions(image, [l.box for l in lines], size) if image is not None and config.find_regions else Regions()
+
+    lines = blocking.split_merged_lines(lines, size)
+    separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
+    found = blocking.group_lines(lines, separators)
+    roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
+    found = [piece for block in found for piece in roles.split_subheads(block, size)]
+
+    page.blocks, page.articles = _reading_order(found, regions, size)
+    page.lines = []
+    page.meta.setdefault("layout", {}).update(
+        {
+            "body_size": round(size, 1),
+            "pictures": [p.to_list() for p in regions.pictures],
+            "rules": [r.to_list() for r in regions.horizontal_rules + regions.vertical_rules],
+            "frames": [f.to_list() for f in regions.frames],
+        }
+    )
+    return page
+
+
+def _page_box(page: Page, image: np.ndarray | None, lines: list[Line]) -> Box:
+    if image is not None:
+        return Box(0, 0, float(image.shape[1]), float(image.shape[0]))
+    if page.width and page.height:
+        return Box(0, 0, float(page.width), float(page.height))
+    extent = Box.enclosing([l.box for l in lines])
+    return Box(0, 0, extent.x1 + extent.x0, extent.y1 + extent.y0)
+
+
+def _reread_vertical_regions(lines: list[Line], size: float, image: np.ndarray | None, engine: OcrEngine | None) -> list[Line]:
+    """Replace stacks of strips (vertical columns cut across by page detection) with columns."""
+    for region in direction.strip_regions(lines, size):
+        inside = [l for l in lines if direction.inside(l, region)]
+        if engine is not None and image is not None:
+            columns = [c for c in engine.read_region(image, region, Direction.VERTICAL) if c.text.strip() and c.box is not None]
+            direction.mark_vertical(columns)
+        else:
+            columns = direction.columns_from_strips([l for l in inside if direction.is_strip(l)])
+            columns += [l for l in inside if not direction.is_strip(l)]
+        if columns:
+            kept = [l for l in lines if not any(l is i for i in inside)]
+            lines = kept + columns
+    return lines
+
+
+def _frame_edges(frames: list[Box]) -> list[Box]:
+    edges = []
+    for f in frames:
+        edges += [Box(f.x0, f.y0, f.x1, f.y0 + 1), Box(f.x0, f.y1 - 1, f.x1, f.y1), Box(f.x0, f.y0, f.x0 + 1, f.y1), Box(f.x1 - 1, f.y0, f.x1, f.y1)]
+    return edges
+
+
+def _reading_order(found: list[Block], regions: Regions, size: float) -> tuple[list[Block], list[Article]]:
+    """Header furniture first, then articles in page order (headings first inside each), then footer."""
+    header = sorted((b for b in found if b.role is Role.HEADER), key=lambda b: (b.box.y0, b.box.x0))
+    footer = sorted((b for b in found if b.role is Role.FOOTER), key=lambda b: (b.box.y0, b.box.x0))
+    content = [b for b in found if not b.role.is_furniture]
+    ordered: list[Block] = list(header)
+    articles: list[Article] = []
+    if content:
+        items = [order.Item(b.box, b) for b in content] + [order.Item(p) for p in regions.pictures]
+        frames = _frame_edges(regions.frames)
+        separators = order.Separators(
+            horizontal=regions.horizontal_rules + [e for e in frames if e.width > e.height],
+            vertical=regions.vertical_rules + [e for e in frames if e.height >= e.width],
+        )
+        tree = order.xy_cut(items, separators, size)
+        for group in order.articles(tree):
+            headings = [b for b in group if b.role in HEADING_ORDER]
+            rest = [b for b in group if b.role not in HEADING_ORDER]
+            group = sorted(headings, key=lambda b: HEADING_ORDER.index(b.role)) + rest
+            article_id = len(articles) + 1
+            start = len(ordered)
+            for block in group:
+                block.article = article_id
+            ordered.extend(group)
+            headline = next((b for b in group if b.role is Role.HEADLINE), None)
+            text = roles.block_text(headline) if headline is not None else ""
+            articles.append(Article(article_id, text, list(range(start, len(ordered)))))
+    ordered.extend(footer)
+    return ordered, articles

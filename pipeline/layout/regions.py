@@ -1,0 +1,123 @@
+"""Ruling lines, frames and pictures found in the page image with OpenCV morphology.
+
+Newspapers separate articles with rules and put lead boxes and sidebars in frames; pictures take
+space that text flows around. These regions are the strongest separators the layout stage has,
+and they cost a few morphological passes over the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from pipeline.document import Box
+
+# A rule is at least this many character heights long; shorter dark runs are strokes of text.
+RULE_MIN_CHARS = 5.0
+# A frame's four sides must each be at least this fully covered by rule pixels.
+FRAME_SIDE_COVERAGE = 0.8
+# Pictures: at least this many character heights on each side, and little of them covered by text.
+PICTURE_MIN_CHARS = 3.0
+PICTURE_MAX_TEXT_COVER = 0.25
+
+
+@dataclass
+class Regions:
+    horizontal_rules: list[Box] = field(default_factory=list)
+    vertical_rules: list[Box] = field(default_factory=list)
+    frames: list[Box] = field(default_factory=list)
+    pictures: list[Box] = field(default_factory=list)
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def ink_mask(gray: np.ndarray, char_size: float) -> np.ndarray:
+    """Dark-on-light ink as 255, robust to uneven light (local mean threshold)."""
+    block = max(15, int(char_size * 2) | 1)
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+
+
+def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> Regions:
+    """Rules (long thin dark runs), frames (rule rectangles) and pictures (ink blobs without text)."""
+    gray = to_gray(image)
+    ink = ink_mask(gray, char_size)
+    height, width = gray.shape
+    rule_length = int(max(RULE_MIN_CHARS * char_size, 0.03 * min(width, height)))
+    thickness_limit = max(3.0, char_size * 0.4)
+
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (rule_length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, rule_length)))
+    regions = Regions(
+        horizontal_rules=_thin_components(horizontal, rule_length, thickness_limit, axis=0),
+        vertical_rules=_thin_components(vertical, rule_length, thickness_limit, axis=1),
+    )
+    rules = cv2.bitwise_or(horizontal, vertical)
+    regions.frames = _frames(rules, char_size)
+    regions.pictures = _pictures(ink, rules, text_boxes, char_size)
+    return regions
+
+
+def _thin_components(mask: np.ndarray, min_length: int, max_thickness: float, axis: int) -> list[Box]:
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    boxes = []
+    for x, y, w, h, _area in stats[1:count]:
+        length, thickness = (w, h) if axis == 0 else (h, w)
+        if length >= min_length and thickness <= max_thickness:
+            boxes.append(Box(float(x), float(y), float(x + w), float(y + h)))
+    return boxes
+
+
+def _frames(rules: np.ndarray, char_size: float) -> list[Box]:
+    """Rectangles whose four sides are rules: lead boxes and sidebars."""
+    contours, _ = cv2.findContours(rules, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    frames: list[Box] = []
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w < 4 * char_size or h < 2 * char_size:
+            continue
+        band = max(2, int(char_size * 0.3))
+        sides = (
+            rules[y : y + band, x : x + w].max(axis=0),
+            rules[y + h - band : y + h, x : x + w].max(axis=0),
+            rules[y : y + h, x : x + band].max(axis=1),
+            rules[y : y + h, x + w - band : x + w].max(axis=1),
+        )
+        if all(side.size and (side > 0).mean() >= FRAME_SIDE_COVERAGE for side in sides):
+            box = Box(float(x), float(y), float(x + w), float(y + h))
+            if not any(_same_box(box, other, char_size) for other in frames):
+                frames.append(box)
+    return frames
+
+
+def _same_box(a: Box, b: Box, tolerance: float) -> bool:
+    return all(abs(p - q) <= tolerance for p, q in zip(a.to_list(), b.to_list()))
+
+
+def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_size: float) -> list[Box]:
+    """Large ink regions that are not text: photos, drawings, maps."""
+    mask = cv2.subtract(ink, rules)
+    pad = int(char_size * 0.3)
+    for box in text_boxes:
+        cv2.rectangle(mask, (int(box.x0) - pad, int(box.y0) - pad), (int(box.x1) + pad, int(box.y1) + pad), 0, -1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(char_size)), max(3, int(char_size))))
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    minimum = PICTURE_MIN_CHARS * char_size
+    pictures = []
+    for x, y, w, h, _area in stats[1:count]:
+        if w < minimum or h < minimum:
+            continue
+        box = Box(float(x), float(y), float(x + w), float(y + h))
+        density = float((mask[y : y + h, x : x + w] > 0).mean())
+        covered = sum(box.intersection_area(t) for t in text_boxes) / box.area
+        if density >= 0.05 and covered <= PICTURE_MAX_TEXT_COVER:
+            pictures.append(box)
+    return pictures

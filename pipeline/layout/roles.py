@@ -1,0 +1,171 @@
+"""Roles of blocks from size, position, neighbouring regions and text patterns.
+
+Sizes are measured against the body size (the size most characters are set in): headings are
+larger, a heading cluster (kicker, headline, subtitle stacked together) has its largest block as
+the headline. Furniture sits in the bands above the top rule or below the bottom rule, or matches
+the furniture patterns in pipeline/data/furniture.json near the page edge.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from statistics import median
+
+from pipeline.document import Block, Box, Direction, Role
+from pipeline.layout.blocks import line_size
+
+# A block at least this many body sizes large is a heading.
+HEADING_SIZE = 1.3
+# Between body size and heading size: subtitles and subheads set a little larger.
+LARGER_SIZE = 1.1
+# Keywords are large blocks of at most this many characters standing alone.
+KEYWORD_CHARS = 4
+# Header and footer bands: the top and bottom fractions of the page searched for furniture.
+EDGE_BAND = 0.1
+RULE_BAND = 0.16
+SENTENCE_END = tuple("。！？!?；…”」』")
+
+
+@lru_cache(maxsize=1)
+def furniture_patterns() -> dict[str, list[re.Pattern[str]]]:
+    data = json.loads(resources.files("pipeline").joinpath("data/furniture.json").read_text(encoding="utf-8"))
+    return {key: [re.compile(p) for p in values] for key, values in data.items() if not key.startswith("_")}
+
+
+def block_text(block: Block) -> str:
+    return "".join(line.text for line in block.lines)
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def block_size(block: Block) -> float:
+    return float(median(line_size(line) for line in block.lines))
+
+
+def matches(kind: str, text: str) -> bool:
+    text = compact(text)
+    return any(p.fullmatch(text) for p in furniture_patterns()[kind])
+
+
+def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames: list[Box], pictures: list[Box]) -> None:
+    """Give every block a role. Article-level roles (kicker, subtitle) come from heading clusters."""
+    top, bottom = _furniture_bands(page, rules)
+    for block in blocks:
+        block.role = _first_role(block, body, page, top, bottom, frames)
+    _resolve_heading_clusters(blocks, body)
+    _captions(blocks, pictures, body)
+
+
+def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
+    """y above which is header and below which is footer: the page-wide rules nearest the edges."""
+    wide = [r for r in rules if r.width >= 0.6 * page.width]
+    top = [r.center[1] for r in wide if r.center[1] <= page.y0 + RULE_BAND * page.height]
+    bottom = [r.center[1] for r in wide if r.center[1] >= page.y1 - RULE_BAND * page.height]
+    return (max(top) if top else page.y0), (min(bottom) if bottom else page.y1)
+
+
+def _first_role(block: Block, body: float, page: Box, top: float, bottom: float, frames: list[Box]) -> Role:
+    box = block.box
+    text = block_text(block)
+    size = block_size(block)
+    if box.y1 <= top:
+        return Role.HEADER
+    if box.y0 >= bottom:
+        return Role.FOOTER
+    if len(block.lines) <= 2 and matches("jump", text):
+        return Role.JUMP
+    near_top = box.y1 <= page.y0 + EDGE_BAND * page.height
+    near_bottom = box.y0 >= page.y1 - EDGE_BAND * page.height
+    if len(block.lines) <= 2 and (near_top or near_bottom) and size < HEADING_SIZE * body and matches("header", text):
+        return Role.HEADER if near_top else Role.FOOTER
+    if len(block.lines) <= 2 and matches("credits", text):
+        return Role.HEADER if near_top else Role.FOOTER
+    if size >= HEADING_SIZE * body:
+        return Role.HEADLINE
+    if size >= LARGER_SIZE * body and len(block.lines) <= 2:
+        return Role.SUBHEAD
+    if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
+        return Role.LEAD
+    return Role.BODY
+
+
+def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
+    """Stacked heading blocks: the largest is the headline, those above kickers, those below subtitles.
+
+    A large block of a few characters standing alone among body text is a decorative keyword.
+    """
+    headings = [b for b in blocks if b.role in (Role.HEADLINE, Role.SUBHEAD)]
+    clusters: list[list[Block]] = []
+    for block in sorted(headings, key=lambda b: (b.box.y0, b.box.x0)):
+        for cluster in clusters:
+            if any(_stacked(block, other, body) for other in cluster):
+                cluster.append(block)
+                break
+        else:
+            clusters.append([block])
+    for cluster in clusters:
+        main = max(cluster, key=lambda b: (block_size(b), len(block_text(b))))
+        if main.role is not Role.HEADLINE:
+            continue  # a cluster of slightly larger lines only: subheads
+        if len(cluster) == 1 and len(compact(block_text(main))) <= KEYWORD_CHARS and main.direction is Direction.HORIZONTAL:
+            main.role = Role.KEYWORD
+            continue
+        for block in cluster:
+            if block is main:
+                continue
+            before = block.box.y1 <= main.box.y0 + 0.5 * body if main.direction is Direction.HORIZONTAL else block.box.x0 >= main.box.x1 - 0.5 * body
+            block.role = Role.KICKER if before else Role.SUBTITLE
+
+
+def _stacked(a: Block, b: Block, body: float) -> bool:
+    """Two heading blocks set one after the other (above/below, or side by side if vertical)."""
+    if a.direction is Direction.VERTICAL and b.direction is Direction.VERTICAL:
+        gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+        overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+        return gap <= 1.5 * body and overlap > 0
+    gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
+    overlap = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+    return gap <= 1.5 * max(block_size(a), block_size(b)) and overlap > 0.3 * min(a.box.width, b.box.width)
+
+
+def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
+    """Short blocks just under (or over) a picture and mostly within its width are its caption."""
+    for picture in pictures:
+        for block in blocks:
+            if block.role not in (Role.BODY, Role.SUBHEAD, Role.UNKNOWN) or len(block.lines) > 4:
+                continue
+            box = block.box
+            overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+            if overlap < 0.6 * box.width:
+                continue
+            below = 0 <= box.y0 - picture.y1 <= 1.5 * body
+            above = 0 <= picture.y0 - box.y1 <= 1.0 * body
+            if below or above:
+                block.role = Role.CAPTION
+
+
+def split_subheads(block: Block, body: float) -> list[Block]:
+    """Split a body block at centred lines without sentence-final punctuation (section subheads)."""
+    if block.direction is not Direction.HORIZONTAL or len(block.lines) < 2 or block.role is not Role.BODY:
+        return [block]
+    pieces: list[Block] = []
+    current: list = []
+    size = block_size(block)
+    for line in block.lines:
+        left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
+        centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
+        if centred and not line.text.rstrip().endswith(SENTENCE_END):
+            if current:
+                pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+            pieces.append(Block(Role.SUBHEAD, block.direction, line.box, [line]))
+            current = []
+        else:
+            current.append(line)
+    if current:
+        pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+    return pieces
