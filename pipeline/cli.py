@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__, run
-from pipeline.config import OPENCC_CONFIGS, OUTPUT_FORMATS, TEXT_ENCODINGS, Config, NormalizeConfig, InputConfig, OutputConfig
+from pipeline.config import OPENCC_CONFIGS, OUTPUT_FORMATS, TEXT_ENCODINGS, Config, NormalizeConfig, InputConfig, LayoutConfig, OutputConfig
 from pipeline.errors import EXIT_INTERRUPTED, NewsreflowError
 from pipeline.output import render, write_atomic
 
@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=OUTPUT_FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--convert", choices=OPENCC_CONFIGS, metavar="CONFIG", help="OpenCC conversion, e.g. t2s, s2t, s2hk, s2tw (default: none)")
     parser.add_argument("--encoding", choices=TEXT_ENCODINGS, default="auto", help="text input encoding (default: detect UTF-8/UTF-16 BOM/GB18030)")
+    parser.add_argument("--keep-furniture", action="store_true", help="keep page header/footer (paper name, date, page, editors) in text output")
+    parser.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug files to DIR: overlay PNG, OCR lines and layout JSON")
     parser.add_argument("--explain", action="store_true", help="list the repairs made on standard error")
     parser.add_argument("--version", action="version", version=f"newsreflow {__version__}")
     return parser
@@ -30,8 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> Config:
     return Config(
         input=InputConfig(encoding=args.encoding),
+        layout=LayoutConfig(keep_furniture=args.keep_furniture),
         normalize=NormalizeConfig(convert=args.convert),
-        output=OutputConfig(format=args.format, explain=args.explain),
+        output=OutputConfig(format=args.format, explain=args.explain, debug_dir=args.debug),
     )
 
 

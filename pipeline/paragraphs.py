@@ -50,7 +50,13 @@ def build(page: Page) -> Page:
 
 
 def geometry(block: Block) -> list[LineGeometry]:
-    """Each line's indent and shortfall in characters, measured along the writing direction."""
+    """Each line's indent and shortfall in characters, measured along the writing direction.
+
+    Lines without boxes (text input) are measured by their character counts instead.
+    """
+    if block.box is None or any(l.box is None for l in block.lines):
+        longest = max(len(l.text.strip()) for l in block.lines) or 1
+        return [LineGeometry(0.0, float(longest - len(l.text.strip())), len(l.text.strip()) / longest) for l in block.lines]
     extent = _along(block.box, block.direction)
     full = max(extent[1] - extent[0], 1.0)
     sizes = sorted(line_size(l) for l in block.lines)

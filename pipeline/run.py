@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline import inputs, normalize, textmode
+from pipeline import debug, inputs, layout, normalize, paragraphs, textmode
 from pipeline.config import Config
-from pipeline.document import Document
+from pipeline.document import Document, Page
 from pipeline.errors import UsageError
 
 
@@ -16,6 +16,22 @@ def process_text(text: str, config: Config, source: str = "-") -> Document:
     lines = inputs.text_lines(text, source)
     document = textmode.segment(lines, source=source)
     return normalize.run(document, config.normalize)
+
+
+def layout_page(page: Page, image, config: Config, engine=None) -> Page:
+    """After OCR: blocks, roles and reading order, then paragraphs; debug files when asked.
+
+    `image` is the page as OCR saw it (numpy array) or None; `engine` re-reads vertical regions.
+    """
+    ocr_lines = list(page.lines)
+    page = paragraphs.build(layout.analyze(page, image, config.layout, engine))
+    directory = config.output.debug_dir
+    if directory is not None:
+        debug.write_ocr_lines(ocr_lines, page.number, directory)
+        debug.write_layout(page, directory)
+        if image is not None:
+            debug.write_overlay(page, image, Path(directory) / f"{debug.page_stem(page.number)}.overlay.png")
+    return page
 
 
 def process_file(path: Path, config: Config) -> Document:

@@ -89,7 +89,7 @@ def _split(items: list[Item], gaps: list[tuple[float, float]], axis: int, separa
 
 
 def _mostly_vertical(items: list[Item]) -> bool:
-    vertical = sum(len(i.block.lines) * 2 for i in items if i.block is not None and i.block.direction is Direction.VERTICAL and len(i.block.lines) > 1)
+    vertical = sum(len(i.block.lines) for i in items if i.block is not None and i.block.direction is Direction.VERTICAL)
     horizontal = sum(len(i.block.lines) for i in items if i.block is not None and i.block.direction is Direction.HORIZONTAL)
     return vertical > horizontal
 

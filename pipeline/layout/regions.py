@@ -21,6 +21,7 @@ FRAME_SIDE_COVERAGE = 0.8
 # Pictures: at least this many character heights on each side, and little of them covered by text.
 PICTURE_MIN_CHARS = 3.0
 PICTURE_MAX_TEXT_COVER = 0.25
+PICTURE_MIN_DENSITY = 0.2
 
 
 @dataclass
@@ -40,9 +41,13 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def ink_mask(gray: np.ndarray, char_size: float) -> np.ndarray:
-    """Dark-on-light ink as 255, robust to uneven light (local mean threshold)."""
+    """Dark-on-light ink as 255: thin strokes by a local mean threshold (robust to uneven light),
+    solid dark areas (photos) by their distance from the paper's brightness."""
     block = max(15, int(char_size * 2) | 1)
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    strokes = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    paper = float(np.percentile(gray, 90))
+    solid = np.where(gray < paper * 0.75, 255, 0).astype(np.uint8)
+    return cv2.bitwise_or(strokes, solid)
 
 
 def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> Regions:
@@ -59,10 +64,22 @@ def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> 
         horizontal_rules=_thin_components(horizontal, rule_length, thickness_limit, axis=0),
         vertical_rules=_thin_components(vertical, rule_length, thickness_limit, axis=1),
     )
-    rules = cv2.bitwise_or(horizontal, vertical)
-    regions.frames = _frames(rules, char_size)
+    rules = np.zeros_like(ink)
+    for box, source in [(b, horizontal) for b in regions.horizontal_rules] + [(b, vertical) for b in regions.vertical_rules]:
+        y0, y1, x0, x1 = int(box.y0), int(box.y1), int(box.x0), int(box.x1)
+        rules[y0:y1, x0:x1] = source[y0:y1, x0:x1]
     regions.pictures = _pictures(ink, rules, text_boxes, char_size)
+    regions.frames = [f for f in _frames(rules, char_size) if not _on_picture(f, regions.pictures, char_size)]
+    regions.horizontal_rules = [r for r in regions.horizontal_rules if not _on_picture(r, regions.pictures, char_size)]
+    regions.vertical_rules = [r for r in regions.vertical_rules if not _on_picture(r, regions.pictures, char_size)]
     return regions
+
+
+def _on_picture(box: Box, pictures: list[Box], margin: float) -> bool:
+    """A rule or frame that is only a picture's edge."""
+    return any(
+        p.x0 - margin <= box.x0 and box.x1 <= p.x1 + margin and p.y0 - margin <= box.y0 and box.y1 <= p.y1 + margin for p in pictures
+    )
 
 
 def _thin_components(mask: np.ndarray, min_length: int, max_thickness: float, axis: int) -> list[Box]:
@@ -118,6 +135,6 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
         box = Box(float(x), float(y), float(x + w), float(y + h))
         density = float((mask[y : y + h, x : x + w] > 0).mean())
         covered = sum(box.intersection_area(t) for t in text_boxes) / box.area
-        if density >= 0.05 and covered <= PICTURE_MAX_TEXT_COVER:
+        if density >= PICTURE_MIN_DENSITY and covered <= PICTURE_MAX_TEXT_COVER:
             pictures.append(box)
     return pictures

@@ -1,0 +1,159 @@
+"""Layout: blocks, roles, reading order and articles on synthetic page geometry (no models)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline import layout, paragraphs
+from pipeline.config import LayoutConfig
+from pipeline.document import Box, Direction, Line, Page, Role, reading_paragraphs
+from pipeline.layout import direction, regions
+from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
+
+
+def run(page: Page, image: np.ndarray | None = None, engine=None) -> Page:
+    return paragraphs.build(layout.analyze(page, image, LayoutConfig(), engine))
+
+
+def texts(page: Page, keep_furniture: bool = False) -> list[str]:
+    return [p.text for p in reading_paragraphs(page, keep_furniture)]
+
+
+def blank(sheet: Sheet) -> np.ndarray:
+    return np.full((sheet.height, sheet.width), 255, np.uint8)
+
+
+def test_headline_spanning_two_of_three_columns_reads_column_by_column():
+    sheet = three_columns_with_partial_headline()
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert page.blocks[0].role is Role.HEADLINE
+    assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
+
+
+def test_two_articles_separated_by_a_rule():
+    sheet, rule = two_articles_with_rule()
+    image = blank(sheet)
+    image[int(rule.y0) : int(rule.y1) + 1, int(rule.x0) : int(rule.x1)] = 0
+    page = run(sheet.page(), image)
+    assert texts(page) == sheet.expected
+    assert [a.headline for a in page.articles] == ["第一篇文章的标题", "第二篇文章的标题"]
+    assert {b.article for b in page.blocks[:3]} == {1}
+    assert page.meta["layout"]["rules"], "the rule was not found in the image"
+
+
+def test_vertical_page_reads_columns_right_to_left():
+    sheet = vertical_page()
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert page.blocks[0].role is Role.HEADLINE and page.blocks[0].direction is Direction.VERTICAL
+
+
+def test_lines_merged_across_a_gutter_are_split():
+    sheet = Sheet(800, 600)
+    flow(sheet, [paragraph(0, 4), paragraph(4, 4)], [40, 400], 40, 15, 20.0, 12)
+    by_row: dict[float, list[Line]] = {}
+    for line in sheet.lines:
+        by_row.setdefault(line.box.y0, []).append(line)
+    merged = []
+    for index, row in enumerate(by_row.values()):
+        row.sort(key=lambda l: l.box.x0)
+        if index % 3 == 1:  # the engine read every third row straight across the gutter
+            merged.append(Line("".join(l.text for l in row), Box.enclosing([l.box for l in row]), 0.9))
+        else:
+            merged.extend(row)
+    page = run(Page(number=1, width=800, height=600, lines=merged))
+    assert texts(page) == sheet.expected
+
+
+def test_header_and_footer_are_furniture():
+    sheet = three_columns_with_partial_headline()
+    for line in sheet.lines:  # make room for the header
+        line.box = Box(line.box.x0, line.box.y0 + 40, line.box.x1, line.box.y1 + 40)
+    sheet.height = 1000
+    sheet.text_line("2024年5月1日 星期三", 40, 10, 16)
+    sheet.text_line("责任编辑：王小明", 700, 960, 16)
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert page.blocks[0].role is Role.HEADER and page.blocks[-1].role is Role.FOOTER
+    assert page.blocks[0].article is None
+    kept = texts(page, keep_furniture=True)
+    assert kept[0] == "2024年5月1日 星期三" and kept[-1] == "责任编辑：王小明"
+
+
+def test_caption_under_a_picture():
+    sheet = Sheet(800, 700)
+    y = sheet.heading("新区建设掠影", 40, 40, 40)
+    flow(sheet, [paragraph(1, 3)], [40], y, 15, 20.0, 30)
+    image = blank(sheet)
+    image[100:300, 420:760] = 90  # a photo
+    sheet.text_line("新建成的产业园区（资料图片）", 430, 310, 16)
+    page = run(sheet.page(), image)
+    captions = [b for b in page.blocks if b.role is Role.CAPTION]
+    assert [roles_text(b) for b in captions] == ["新建成的产业园区（资料图片）"]
+    assert page.meta["layout"]["pictures"]
+
+
+def roles_text(block) -> str:
+    return "".join(l.text for l in block.lines)
+
+
+def test_stacked_strips_become_vertical_columns_without_an_engine():
+    # Three vertical columns cut into horizontal strips of one character per column.
+    columns = ["一二三四五", "六七八九十", "甲乙丙丁戊"]  # read right to left: columns[0] is rightmost
+    strips = []
+    for row in range(5):
+        text = "".join(columns[c][row] for c in (2, 1, 0))
+        strips.append(Line(text, Box(100, 100 + row * 22, 100 + 3 * 40 - 20, 120 + row * 22), 0.8))
+    page = run(Page(number=1, width=400, height=400, lines=strips))
+    assert texts(page) == ["一二三四五六七八九十甲乙丙丁戊"]
+
+
+class RegionEngine:
+    """Stands in for an OCR engine: re-reading a vertical region returns its columns."""
+
+    def __init__(self, columns: list[Line]):
+        self.columns = columns
+        self.calls: list[tuple[Box, Direction]] = []
+
+    def read_region(self, image, box, direction):
+        self.calls.append((box, direction))
+        return list(self.columns)
+
+
+def test_vertical_region_is_reread_by_the_engine():
+    strips = [Line("春风", Box(100, 100 + r * 22, 180, 120 + r * 22), 0.5) for r in range(4)]
+    columns = [Line("春风吹绿", Box(150, 100, 170, 186), 0.9, Direction.VERTICAL), Line("万顷良田", Box(105, 100, 125, 186), 0.9, Direction.VERTICAL)]
+    engine = RegionEngine(columns)
+    page = run(Page(number=1, width=400, height=400, lines=strips), np.full((400, 400), 255, np.uint8), engine)
+    assert engine.calls and engine.calls[0][1] is Direction.VERTICAL
+    assert texts(page) == ["春风吹绿万顷良田"]
+
+
+def test_regions_finds_rules_frames_and_pictures():
+    image = np.full((600, 800), 255, np.uint8)
+    image[50:52, 20:780] = 0  # horizontal rule
+    image[100:580, 400:402] = 0  # vertical rule
+    image[120:122, 40:360] = 0  # frame
+    image[300:302, 40:360] = 0
+    image[120:302, 40:42] = 0
+    image[120:302, 358:360] = 0
+    image[350:550, 450:750] = 60  # picture
+    found = regions.find_regions(image, [Box(60, 140, 340, 160)], 20.0)
+    assert any(r.width > 700 for r in found.horizontal_rules)
+    assert any(r.height > 400 for r in found.vertical_rules)
+    assert any(abs(f.x0 - 40) < 5 and abs(f.y1 - 302) < 5 for f in found.frames)
+    assert any(p.intersection_area(Box(450, 350, 750, 550)) > 0.8 * 300 * 200 for p in found.pictures)
+
+
+def test_direction_marks_tall_boxes_vertical():
+    tall = Line("春风吹绿", Box(0, 0, 20, 90))
+    wide = Line("春风吹绿", Box(0, 0, 90, 20))
+    direction.mark_vertical([tall, wide])
+    assert tall.direction is Direction.VERTICAL and wide.direction is Direction.HORIZONTAL
+
+
+def test_lines_without_boxes_keep_engine_order():
+    page = run(Page(number=1, lines=[Line("第二行。"), Line("第一行。")]))
+    assert "".join(texts(page)) == "第二行。第一行。"
+    assert page.warnings
