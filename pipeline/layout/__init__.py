@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
     from pipeline.ocr.base import OcrEngine
 
 HEADING_ORDER = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
+# Marks smaller than this fraction of the body size are dirt, not characters (kept in the JSON meta).
+SPECK_SIZE = 0.35
 
 
 def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: OcrEngine | None = None) -> Page:
@@ -37,13 +39,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
 
     direction.mark_vertical(lines)
     size = blocking.body_size(lines)
+    lines, specks = _drop_specks(lines, size)
     lines = _reread_vertical_regions(lines, size, image, engine)
     size = blocking.body_size(lines) or size
     page_box = _page_box(page, image, lines)
     regions = find_regions(image, [l.box for l in lines], size) if image is not None and config.find_regions else Regions()
 
-    lines = blocking.split_merged_lines(lines, size)
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size)
     found = blocking.group_lines(lines, separators)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_subheads(block, size)]
@@ -56,9 +59,19 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
             "pictures": [p.to_list() for p in regions.pictures],
             "rules": [r.to_list() for r in regions.horizontal_rules + regions.vertical_rules],
             "frames": [f.to_list() for f in regions.frames],
+            "specks": [l.to_dict() for l in specks],
         }
     )
     return page
+
+
+def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
+    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text."""
+    keep, specks = [], []
+    for line in lines:
+        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size and len(line.text.strip()) <= 2
+        (specks if tiny else keep).append(line)
+    return keep, specks
 
 
 def _page_box(page: Page, image: np.ndarray | None, lines: list[Line]) -> Box:

@@ -11,8 +11,10 @@ from statistics import median
 
 from pipeline.document import Block, Box, Direction, Line
 
-# Lines of one block differ in size by at most this fraction.
+# Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
+# which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.2
+VERTICAL_SIZE_TOLERANCE = 0.35
 # The gap between two lines of one block is at most this many line sizes.
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.
@@ -22,9 +24,97 @@ GUTTER_CHARS = 1.2
 
 
 def line_size(line: Line) -> float:
-    """The character size of a line: its height if horizontal, its width if vertical."""
+    """The character size of a line: its height if horizontal; if vertical, the character pitch
+    down the column (detection boxes of vertical columns are often much wider than the type)."""
     assert line.box is not None
-    return line.box.width if line.direction is Direction.VERTICAL else line.box.height
+    if line.direction is Direction.VERTICAL:
+        count = len(line.text.strip())
+        return line.box.height / count if count >= 4 else line.box.width
+    return line.box.height
+
+
+def join_fragments(lines: list[Line], separators: list[Box]) -> list[Line]:
+    """Join pieces of one column line that the engine returned separately.
+
+    Vertical: pieces standing in the same column slot one below the other (a column cut in two,
+    or small double-column notes set inside a column, read right note first). Horizontal: pieces
+    of one row separated by less than a character's width (wider gaps may be gutters).
+    """
+    vertical = [l for l in lines if l.direction is Direction.VERTICAL]
+    horizontal = [l for l in lines if l.direction is Direction.HORIZONTAL]
+    return _join_rows(horizontal, separators) + _join_slots(vertical, separators)
+
+
+def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: l.box.x0):
+        for row in rows:
+            last = row[-1].box
+            box = line.box
+            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
+            small = min(last.height, box.height)
+            if (
+                overlap >= 0.6 * small
+                and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
+                and -0.2 * small <= box.x0 - last.x1 <= 0.6 * small
+                and not _separated(last, box, separators)
+            ):
+                row.append(line)
+                break
+        else:
+            rows.append([line])
+    return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
+    """Assign vertical pieces to column slots by x-overlap (wide columns first, notes join them),
+    then cut each slot into runs at wide vertical gaps or separators."""
+    if not lines:
+        return []
+    size = median(l.box.width for l in lines)
+    slots: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: -l.box.width):
+        best, best_overlap = None, 0.0
+        for slot in slots:
+            extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
+            overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
+            clash = any(_y_overlap(m.box, line.box) > 0.5 * size and min(m.box.width, line.box.width) > 0.7 * size for m in slot)
+            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
+                best, best_overlap = slot, overlap
+        if best is None:
+            slots.append([line])
+        else:
+            best.append(line)
+    joined = []
+    for slot in slots:
+        slot.sort(key=lambda l: (round(l.box.y0 / size), -l.box.x1))
+        run = [slot[0]]
+        for line in slot[1:]:
+            reach = max(m.box.y1 for m in run)
+            if line.box.y0 - reach > 1.5 * size or any(_separated(m.box, line.box, separators) for m in run):
+                joined.append(_joined(run, Direction.VERTICAL))
+                run = []
+            run.append(line)
+        joined.append(_joined(run, Direction.VERTICAL))
+    return joined
+
+
+def _y_overlap(a: Box, b: Box) -> float:
+    return min(a.y1, b.y1) - max(a.y0, b.y0)
+
+
+def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
+    between = Box(min(a.x1, b.x1), min(a.y1, b.y1), max(a.x0, b.x0, min(a.x1, b.x1)), max(a.y0, b.y0, min(a.y1, b.y1)))
+    return any(s.intersection_area(between.union(Box(between.x0 - 1, between.y0 - 1, between.x0 + 1, between.y0 + 1))) > 0 for s in separators)
+
+
+def _joined(pieces: list[Line], direction: Direction) -> Line:
+    if len(pieces) == 1:
+        return pieces[0]
+    text = "".join(p.text for p in pieces) if direction is Direction.VERTICAL else " ".join(p.text for p in pieces)
+    confidences = [p.confidence for p in pieces if p.confidence is not None]
+    chars = [c for p in pieces for c in (p.char_boxes or [])] if all(p.char_boxes for p in pieces) else None
+    return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
 def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
@@ -146,10 +236,11 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
-    size_p, size_l = p.y1 - p.y0, b.y1 - b.y0
-    size = max(size_p, size_l)
-    if abs(size_p - size_l) > SIZE_TOLERANCE * size:
+    size_p, size_l = line_size(previous), line_size(line)
+    tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
+    if abs(size_p - size_l) > tolerance * max(size_p, size_l):
         return None
+    size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
     if gap < -0.3 * size or gap > MAX_LINE_GAP * size:
         return None
@@ -157,8 +248,10 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     if overlap < 0.5 * min(b.x1 - b.x0, e.x1 - e.x0):
         return None
     slack = MAX_ALIGN_OFFSET * size
-    aligned = abs(b.x0 - e.x0) <= slack or abs(b.x1 - e.x1) <= slack
-    if not aligned or b.x0 < e.x0 - slack or b.x1 > e.x1 + slack:
+    starts_aligned = abs(b.x0 - e.x0) <= slack
+    if not (starts_aligned or abs(b.x1 - e.x1) <= slack) or b.x0 < e.x0 - slack:
+        return None
+    if b.x1 > e.x1 + slack and not starts_aligned:  # a longer line may follow short ones only from the same start
         return None
     between = Box(min(p.x0, b.x0), p.y1, max(p.x1, b.x1), max(p.y1, b.y0))
     for separator in separators:

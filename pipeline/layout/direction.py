@@ -26,6 +26,11 @@ def mark_vertical(lines: list[Line]) -> list[Line]:
             continue
         if len(line.text.strip()) >= 2 and box.height > VERTICAL_ASPECT * box.width:
             line.direction = Direction.VERTICAL
+    vertical_chars = sum(len(l.text) for l in lines if l.direction is Direction.VERTICAL)
+    if vertical_chars * 2 > sum(len(l.text) for l in lines):  # single characters on a vertical page
+        for line in lines:
+            if line.box is not None and len(line.text.strip()) == 1 and line.box.width <= 1.5 * line.box.height:
+                line.direction = Direction.VERTICAL
     return lines
 
 

@@ -57,6 +57,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
     top, bottom = _furniture_bands(page, rules)
     for block in blocks:
         block.role = _first_role(block, body, page, top, bottom, frames)
+    _edge_furniture(blocks, body, page)
     _resolve_heading_clusters(blocks, body)
     _captions(blocks, pictures, body)
 
@@ -92,6 +93,23 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
     if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
         return Role.LEAD
     return Role.BODY
+
+
+def _edge_furniture(blocks: list[Block], body: float, page: Box) -> None:
+    """Small one- or two-line blocks in the top or bottom band, outside all running text: running
+    heads, page numbers, dates."""
+    text_blocks = [b for b in blocks if len(b.lines) >= 3 and not b.role.is_furniture]
+    if not text_blocks:
+        return
+    text_top = min(b.box.y0 for b in text_blocks)
+    text_bottom = max(b.box.y1 for b in text_blocks)
+    for block in blocks:
+        if block.role.is_furniture or len(block.lines) > 2 or block_size(block) >= LARGER_SIZE * body:
+            continue
+        if block.box.y1 <= text_top + 0.2 * body and block.box.y0 <= page.y0 + EDGE_BAND * page.height:
+            block.role = Role.HEADER
+        elif block.box.y0 >= text_bottom - 0.2 * body and block.box.y1 >= page.y1 - EDGE_BAND * page.height:
+            block.role = Role.FOOTER
 
 
 def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
