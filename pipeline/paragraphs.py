@@ -95,13 +95,25 @@ def decide_breaks(block: Block) -> list[bool]:
     return breaks
 
 
+def _last_line_shortfall(previous: Block, block: Block) -> float:
+    """How short the previous block's last line ends, against the longer of the two blocks' lines
+    (a one-line block cannot tell from itself whether its line is full)."""
+    if previous.box is None or block.box is None or previous.lines[-1].box is None:
+        return geometry(previous)[-1].shortfall
+    start, end = _along(previous.box, previous.direction)
+    other_start, other_end = _along(block.box, block.direction)
+    full = max(end - start, other_end - other_start)
+    last_end = _along(previous.lines[-1].box, previous.direction)[1]
+    size = max(line_size(previous.lines[-1]), 1.0)
+    return (start + full - last_end) / size
+
+
 def _continues(previous: Block, block: Block) -> bool:
     """The block's first line carries on the previous block's last paragraph (next column)."""
     if previous.role not in FLOWING_ROLES or previous.article != block.article or previous.direction is not block.direction:
         return False
-    last = geometry(previous)[-1]
     first = geometry(block)[0]
-    if last.shortfall >= SHORT_LINE_CHARS:
+    if _last_line_shortfall(previous, block) >= SHORT_LINE_CHARS:
         return False
     if len(block.lines) == 1:
         return not previous.lines[-1].text.rstrip().endswith(SENTENCE_END)

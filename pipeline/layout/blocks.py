@@ -19,6 +19,8 @@ VERTICAL_SIZE_TOLERANCE = 0.35
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.
 MAX_ALIGN_OFFSET = 2.6
+# Lines up to this many body sizes high are checked for a merge across a gutter.
+MERGED_MAX_SIZE = 1.6
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
 
@@ -121,15 +123,16 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
-    line is split where its neighbours above and below all leave the same x-range empty.
+    line is split where the body lines just above or below it all leave the same x-range empty
+    with text on both sides. Merged boxes come out taller than the type, hence the loose size test.
     """
     result: list[Line] = []
     for line in lines:
-        if line.direction is Direction.VERTICAL or line.box is None or abs(line.box.height - body_size) > SIZE_TOLERANCE * body_size:
+        if line.direction is Direction.VERTICAL or line.box is None or not (0.8 * body_size <= line.box.height <= MERGED_MAX_SIZE * body_size):
             result.append(line)
             continue
         cuts = _cuts_from_char_boxes(line, body_size) if line.char_boxes and len(line.char_boxes) == len(line.text) else _cuts_from_neighbours(line, lines, body_size)
-        result.extend(_split_at(line, cuts) if cuts else [line])
+        result.extend(_split_at(line, cuts, body_size) if cuts else [line])
     return result
 
 
@@ -144,7 +147,7 @@ def _cuts_from_char_boxes(line: Line, size: float) -> list[tuple[int, float, flo
 
 
 def _cuts_from_neighbours(line: Line, lines: list[Line], size: float) -> list[tuple[int, float, float]]:
-    """Character cut positions where body lines just above and just below leave a shared gutter."""
+    """Character cut positions where nearby body lines leave a shared gutter with text on both sides."""
     box = line.box
     assert box is not None
     near = [
@@ -156,14 +159,11 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float) -> list[tu
         and abs(other.box.height - size) <= SIZE_TOLERANCE * size
         and other.box.x1 > box.x0
         and other.box.x0 < box.x1
-        and abs(other.box.center[1] - box.center[1]) <= 4 * size
-        and abs(other.box.center[1] - box.center[1]) >= 0.5 * size
+        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= 4 * size
     ]
-    above = [b for b in near if b.center[1] < box.center[1]]
-    below = [b for b in near if b.center[1] > box.center[1]]
-    if len(above) < 2 or len(below) < 2:
+    if len(near) < 4:
         return []
-    gaps = _common_gaps([above, below], box.x0, box.x1, GUTTER_CHARS * size * 0.6)
+    gaps = _common_gaps(near, box.x0, box.x1, GUTTER_CHARS * size * 0.6)
     text = line.text
     if not gaps or len(text) < 2:
         return []
@@ -178,27 +178,37 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float) -> list[tu
     return cuts
 
 
-def _common_gaps(groups: list[list[Box]], x0: float, x1: float, min_width: float) -> list[tuple[float, float]]:
-    """x-ranges inside (x0, x1) that no box of any group covers, each bordered by boxes on both sides."""
-    covered = sorted((b.x0, b.x1) for group in groups for b in group)
+def _common_gaps(boxes: list[Box], x0: float, x1: float, min_width: float) -> list[tuple[float, float]]:
+    """x-ranges inside (x0, x1) that no box covers, each with at least two boxes ending on its left
+    and two starting on its right (so it is a gutter between columns, not a short line's end)."""
+    covered = sorted((b.x0, b.x1) for b in boxes)
     gaps, cursor = [], None
     for b0, b1 in covered:
         if cursor is not None and b0 - cursor >= min_width and x0 < cursor and b0 < x1:
             gaps.append((max(cursor, x0), min(b0, x1)))
         cursor = b1 if cursor is None else max(cursor, b1)
-    for group in groups:  # a gutter must have text on both sides in every neighbouring row set
-        gaps = [(g0, g1) for g0, g1 in gaps if any(b.x1 <= g0 + 1 for b in group) and any(b.x0 >= g1 - 1 for b in group)]
-    return gaps
+    return [
+        (g0, g1)
+        for g0, g1 in gaps
+        if sum(1 for b in boxes if abs(b.x1 - g0) <= 1) >= 1
+        and sum(1 for b in boxes if b.x1 <= g0 + 1) >= 2
+        and sum(1 for b in boxes if b.x0 >= g1 - 1) >= 2
+    ]
 
 
-def _split_at(line: Line, cuts: list[tuple[int, float, float]]) -> list[Line]:
+def _split_at(line: Line, cuts: list[tuple[int, float, float]], size: float) -> list[Line]:
+    """The pieces of a merged line; a merged box taller than the type is trimmed to the body size."""
     assert line.box is not None
+    y0, y1 = line.box.y0, line.box.y1
+    if line.box.height > 1.2 * size:
+        middle = line.box.center[1]
+        y0, y1 = middle - size / 2, middle + size / 2
     pieces, start, left = [], 0, line.box.x0
     for index, gap_start, gap_end in cuts + [(len(line.text), line.box.x1, line.box.x1)]:
         text = line.text[start:index].strip()
         if text:
             chars = line.char_boxes[start:index] if line.char_boxes else None
-            pieces.append(Line(text, Box(left, line.box.y0, gap_start, line.box.y1), line.confidence, line.direction, None, chars))
+            pieces.append(Line(text, Box(left, y0, gap_start, y1), line.confidence, line.direction, None, chars))
         start, left = index, gap_end
     return pieces
 
