@@ -108,8 +108,11 @@ def _frame_edges(frames: list[Box]) -> list[Box]:
 
 def _reading_order(found: list[Block], regions: Regions, size: float) -> tuple[list[Block], list[Article]]:
     """Header furniture first, then articles in page order (headings first inside each), then footer."""
-    header = sorted((b for b in found if b.role is Role.HEADER), key=lambda b: (b.box.y0, b.box.x0))
-    footer = sorted((b for b in found if b.role is Role.FOOTER), key=lambda b: (b.box.y0, b.box.x0))
+    def by_rows(block: Block) -> tuple[int, float]:
+        return round(block.box.center[1] / size), block.box.x0
+
+    header = sorted((b for b in found if b.role is Role.HEADER), key=by_rows)
+    footer = sorted((b for b in found if b.role is Role.FOOTER), key=by_rows)
     content = [b for b in found if not b.role.is_furniture]
     ordered: list[Block] = list(header)
     articles: list[Article] = []

@@ -7,6 +7,7 @@ reading order and the roles work on; paragraphs are rebuilt inside them later.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from statistics import median
 
 from pipeline.document import Block, Box, Direction, Line
@@ -126,12 +127,22 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
     line is split where the body lines just above or below it all leave the same x-range empty
     with text on both sides. Merged boxes come out taller than the type, hence the loose size test.
     """
+    body_lines = sorted(
+        (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(l.box.height - body_size) <= SIZE_TOLERANCE * body_size),
+        key=lambda l: l.box.center[1],
+    )
+    centres = [l.box.center[1] for l in body_lines]
     result: list[Line] = []
     for line in lines:
         if line.direction is Direction.VERTICAL or line.box is None or not (0.8 * body_size <= line.box.height <= MERGED_MAX_SIZE * body_size):
             result.append(line)
             continue
-        cuts = _cuts_from_char_boxes(line, body_size) if line.char_boxes and len(line.char_boxes) == len(line.text) else _cuts_from_neighbours(line, lines, body_size)
+        if line.char_boxes and len(line.char_boxes) == len(line.text):
+            cuts = _cuts_from_char_boxes(line, body_size)
+        else:
+            middle = line.box.center[1]
+            window = body_lines[bisect_left(centres, middle - 4 * body_size) : bisect_right(centres, middle + 4 * body_size)]
+            cuts = _cuts_from_neighbours(line, window, body_size)
         result.extend(_split_at(line, cuts, body_size) if cuts else [line])
     return result
 
@@ -155,8 +166,6 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float) -> list[tu
         for other in lines
         if other is not line
         and other.box is not None
-        and other.direction is Direction.HORIZONTAL
-        and abs(other.box.height - size) <= SIZE_TOLERANCE * size
         and other.box.x1 > box.x0
         and other.box.x0 < box.x1
         and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= 4 * size
@@ -224,18 +233,31 @@ def group_lines(lines: list[Line], separators: list[Box]) -> list[Block]:
 
 
 def _group(lines: list[Line], separators: list[Box], direction: Direction) -> list[Block]:
-    """Greedy: attach each line to the open block it continues best, else open a new block."""
+    """Greedy: attach each line to the open block it continues best, else open a new block.
+
+    Lines come sorted along the reading axis, so a block whose last line lies farther behind than
+    any allowed gap is closed and no longer searched (keeps dense pages near-linear).
+    """
     blocks: list[Block] = []
     extents: list[Box] = []
+    open_blocks: list[int] = []
     for line in lines:
+        start = _oriented(line.box, direction).y0
+        still_open = []
+        for index in open_blocks:
+            last = _oriented(blocks[index].lines[-1].box, direction)
+            if start - last.y1 <= 2 * MAX_LINE_GAP * (last.y1 - last.y0):
+                still_open.append(index)
+        open_blocks = still_open
         best, best_gap = None, None
-        for index, block in enumerate(blocks):
-            gap = _continuation_gap(block.lines[-1], line, extents[index], separators, direction)
+        for index in open_blocks:
+            gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
             if gap is not None and (best_gap is None or gap < best_gap):
                 best, best_gap = index, gap
         if best is None:
             blocks.append(Block(direction=direction, lines=[line]))
             extents.append(line.box)
+            open_blocks.append(len(blocks) - 1)
         else:
             blocks[best].lines.append(line)
             extents[best] = extents[best].union(line.box)
