@@ -157,3 +157,33 @@ def test_lines_without_boxes_keep_engine_order():
     page = run(Page(number=1, lines=[Line("第二行。"), Line("第一行。")]))
     assert "".join(texts(page)) == "第二行。第一行。"
     assert page.warnings
+
+
+def column_with_subhead(extra_space: float) -> Sheet:
+    sheet = Sheet(500, 900)
+    size = 20.0
+    first, second = paragraph(0, 2), paragraph(3, 2)
+    sheet.expected += [first, "项目为王 再创新局面", second]
+    _, y = sheet.column_text([first], 40, 40, 15, size, 20)
+    sheet.text_line("项目为王 再创新局面", 40 + 2.5 * size, y + extra_space, size)
+    sheet.column_text([second], 40, y + 1.5 * size + 2 * extra_space, 15, size, 20)
+    return sheet
+
+
+def test_section_subhead_inside_a_column_stands_alone():
+    for extra_space in (0.0, 12.0):  # set in the line grid, or with extra space around it
+        sheet = column_with_subhead(extra_space)
+        page = run(sheet.page())
+        assert texts(page) == sheet.expected, extra_space
+        assert [b.role for b in page.blocks if "项目为王" in roles_text(b)] == [Role.SUBHEAD]
+
+
+def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
+    sheet = three_columns_with_partial_headline()
+    sheet.text_line("攻坚", 340, 560, 48)
+    sheet.text_line("（下转第二版）", 640, 230, 20)
+    page = run(sheet.page())
+    roles_by_text = {roles_text(b): b.role for b in page.blocks}
+    assert roles_by_text["攻坚"] is Role.KEYWORD
+    assert roles_by_text["（下转第二版）"] is Role.JUMP
+    assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]

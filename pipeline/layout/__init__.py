@@ -49,7 +49,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size)
     found = blocking.group_lines(lines, separators)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
-    found = [piece for block in found for piece in roles.split_subheads(block, size)]
+    found = [piece for block in found for piece in roles.split_special_lines(block, size)]
 
     page.blocks, page.articles = _reading_order(found, regions, size)
     page.lines = []

@@ -60,6 +60,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
     _edge_furniture(blocks, body, page)
     _resolve_heading_clusters(blocks, body)
     _captions(blocks, pictures, body)
+    _lone_subheads(blocks)
 
 
 def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
@@ -167,23 +168,53 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
                 block.role = Role.CAPTION
 
 
-def split_subheads(block: Block, body: float) -> list[Block]:
-    """Split a body block at centred lines without sentence-final punctuation (section subheads)."""
-    if block.direction is not Direction.HORIZONTAL or len(block.lines) < 2 or block.role is not Role.BODY:
+def _lone_subheads(blocks: list[Block]) -> None:
+    """A one-line body block set apart in a column between body blocks, clearly shorter than the
+    column and without sentence-final punctuation, is a section subhead."""
+    body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
+    for block in body:
+        if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(SENTENCE_END):
+            continue
+        column = [
+            other
+            for other in body
+            if other is not block and len(other.lines) >= 2 and min(other.box.x1, block.box.x1) - max(other.box.x0, block.box.x0) >= 0.8 * block.box.width
+        ]
+        above = [o for o in column if o.box.y1 <= block.box.y0 and block.box.y0 - o.box.y1 <= 3 * block_size(block)]
+        below = [o for o in column if o.box.y0 >= block.box.y1 and o.box.y0 - block.box.y1 <= 3 * block_size(block)]
+        if above and below and block.box.width <= 0.8 * below[0].box.width:
+            block.role = Role.SUBHEAD
+
+
+def split_special_lines(block: Block, body: float) -> list[Block]:
+    """Split a body block at lines that are not body text: jump lines ("下转第二版") and centred
+    lines without sentence-final punctuation (section subheads set in the line grid)."""
+    if len(block.lines) < 2 or block.role is not Role.BODY:
         return [block]
     pieces: list[Block] = []
     current: list = []
     size = block_size(block)
     for line in block.lines:
-        left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
-        centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
-        if centred and not line.text.rstrip().endswith(SENTENCE_END):
-            if current:
-                pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
-            pieces.append(Block(Role.SUBHEAD, block.direction, line.box, [line]))
-            current = []
-        else:
+        role = _special_line_role(line, block, size)
+        if role is None:
             current.append(line)
+            continue
+        if current:
+            pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+        pieces.append(Block(role, block.direction, line.box, [line]))
+        current = []
     if current:
         pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
     return pieces
+
+
+def _special_line_role(line, block: Block, size: float) -> Role | None:
+    if matches("jump", line.text):
+        return Role.JUMP
+    if block.direction is not Direction.HORIZONTAL:
+        return None
+    left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
+    centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
+    if centred and not line.text.rstrip().endswith(SENTENCE_END):
+        return Role.SUBHEAD
+    return None
