@@ -16,10 +16,13 @@ from pipeline.repair import join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
 SENTENCE_END = tuple("。！？!?；…”」』）)")
-# A line ending this many characters short of the column's edge is a paragraph's last line.
-SHORT_LINE_CHARS = 0.8
-# A line starting this many characters in (up to INDENT_MAX) opens a paragraph.
-INDENT_MIN_CHARS = 0.8
+# A line ending this many characters short of the column's edge is a paragraph's last line; one
+# ending a little short only if it also ends a sentence (engines often drop a final comma's box).
+SHORT_LINE_CHARS = 1.5
+SLIGHTLY_SHORT_CHARS = 0.8
+# A line starting this many characters in (up to INDENT_MAX) opens a paragraph; the indent is two
+# characters, and a dropped leading punctuation mark shifts a box by about one.
+INDENT_MIN_CHARS = 1.3
 INDENT_MAX_CHARS = 4.5
 
 
@@ -89,7 +92,8 @@ def decide_breaks(block: Block) -> list[bool]:
     breaks = []
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
-        short = line.shortfall >= SHORT_LINE_CHARS
+        ends_sentence = block.lines[index].text.rstrip().endswith(SENTENCE_END)
+        short = line.shortfall >= SHORT_LINE_CHARS or (line.shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence)
         next_indented = following is not None and INDENT_MIN_CHARS <= following.indent <= INDENT_MAX_CHARS
         breaks.append(short or next_indented)
     return breaks
@@ -113,7 +117,9 @@ def _continues(previous: Block, block: Block) -> bool:
     if previous.role not in FLOWING_ROLES or previous.article != block.article or previous.direction is not block.direction:
         return False
     first = geometry(block)[0]
-    if _last_line_shortfall(previous, block) >= SHORT_LINE_CHARS:
+    shortfall = _last_line_shortfall(previous, block)
+    ends_sentence = previous.lines[-1].text.rstrip().endswith(SENTENCE_END)
+    if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
         return False
     if len(block.lines) == 1:
         return not previous.lines[-1].text.rstrip().endswith(SENTENCE_END)
