@@ -270,7 +270,9 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     e = _oriented(extent, direction)
     size_p, size_l = line_size(previous), line_size(line)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
-    if abs(size_p - size_l) > tolerance * max(size_p, size_l):
+    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
+    tail = len(line.text.strip()) <= 2 and size_l <= size_p * (1 + tolerance)
+    if abs(size_p - size_l) > tolerance * max(size_p, size_l) and not tail:
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
