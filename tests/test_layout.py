@@ -187,3 +187,24 @@ def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
     assert roles_by_text["攻坚"] is Role.KEYWORD
     assert roles_by_text["（下转第二版）"] is Role.JUMP
     assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
+
+
+def test_skewed_page_is_read_as_if_straight():
+    import math
+
+    sheet = three_columns_with_partial_headline()
+    angle = math.radians(2.0)
+    cx, cy = sheet.width / 2, sheet.height / 2
+
+    def turn(x: float, y: float) -> tuple[float, float]:
+        dx, dy = x - cx, y - cy
+        return cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle)
+
+    for line in sheet.lines:
+        b = line.box
+        line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
+        line.box = Box.from_points(line.polygon)
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.2
+    assert all(l.polygon is not None for b in page.blocks for l in b.lines)  # original lines kept

@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, roles
+from pipeline.layout import direction, order, roles, skew
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -44,6 +44,11 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     size = blocking.body_size(lines) or size
     page_box = _page_box(page, image, lines)
     regions = find_regions(image, [l.box for l in lines], size) if image is not None and config.find_regions else Regions()
+    degrees = skew.estimate_degrees(lines)
+    rotation = skew.Rotation(degrees, page_box.center) if degrees else None
+    if rotation is not None:
+        lines, originals = _upright_lines(lines, rotation)
+        regions = _upright_regions(regions, rotation)
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size)
@@ -52,10 +57,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
 
     page.blocks, page.articles = _reading_order(found, regions, size)
+    if rotation is not None:
+        _restore_original_boxes(page.blocks, originals, rotation)
+        regions = _upright_regions(regions, rotation, back=True)
     page.lines = []
     page.meta.setdefault("layout", {}).update(
         {
             "body_size": round(size, 1),
+            "skew_degrees": round(degrees, 2),
             "pictures": [p.to_list() for p in regions.pictures],
             "rules": [r.to_list() for r in regions.horizontal_rules + regions.vertical_rules],
             "frames": [f.to_list() for f in regions.frames],
@@ -63,6 +72,41 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         }
     )
     return page
+
+
+def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, Line]]:
+    """Copies of the lines with boxes in the deskewed frame, and the way back to each original."""
+    upright, originals = [], {}
+    for line in lines:
+        chars = [rotation.upright(b) for b in line.char_boxes] if line.char_boxes else None
+        copy = Line(line.text, rotation.upright_line(line), line.confidence, line.direction, None, chars)
+        originals[id(copy)] = line
+        upright.append(copy)
+    return upright, originals
+
+
+def _upright_regions(regions: Regions, rotation: skew.Rotation, back: bool = False) -> Regions:
+    turn = rotation.original if back else rotation.upright
+    return Regions(
+        [turn(b) for b in regions.horizontal_rules],
+        [turn(b) for b in regions.vertical_rules],
+        [turn(b) for b in regions.frames],
+        [turn(b) for b in regions.pictures],
+    )
+
+
+def _restore_original_boxes(blocks: list[Block], originals: dict[int, Line], rotation: skew.Rotation) -> None:
+    """Lines get their original boxes back (pieces made by layout get theirs turned back)."""
+    for block in blocks:
+        restored = []
+        for line in block.lines:
+            original = originals.get(id(line))
+            if original is None:
+                chars = [rotation.original(b) for b in line.char_boxes] if line.char_boxes else None
+                original = Line(line.text, rotation.original(line.box), line.confidence, line.direction, None, chars)
+            restored.append(original)
+        block.lines = restored
+        block.box = Box.enclosing([l.box for l in restored])
 
 
 def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
