@@ -60,7 +60,7 @@ def geometry(block: Block) -> list[LineGeometry]:
     if block.box is None or any(l.box is None for l in block.lines):
         longest = max(len(l.text.strip()) for l in block.lines) or 1
         return [LineGeometry(0.0, float(longest - len(l.text.strip())), len(l.text.strip()) / longest) for l in block.lines]
-    extent = _along(block.box, block.direction)
+    extent = _column_extent(block)
     full = max(extent[1] - extent[0], 1.0)
     sizes = sorted(line_size(l) for l in block.lines)
     size = max(sizes[len(sizes) // 2], 1.0)
@@ -69,6 +69,17 @@ def geometry(block: Block) -> list[LineGeometry]:
         start, end = _along(line.box, block.direction)
         result.append(LineGeometry((start - extent[0]) / size, (extent[1] - end) / size, min(1.0, max(0.0, (end - extent[0]) / full))))
     return result
+
+
+def _column_extent(block: Block) -> tuple[float, float]:
+    """Where the block's full lines start and end: most lines of a column are full, so the lower
+    quartile of starts and upper quartile of ends (a wider stray line does not shift them)."""
+    spans = [_along(l.box, block.direction) for l in block.lines]
+    if len(spans) <= 3:
+        return min(s for s, _ in spans), max(e for _, e in spans)
+    starts = sorted(s for s, _ in spans)
+    ends = sorted(e for _, e in spans)
+    return starts[len(starts) // 4], ends[(3 * len(ends)) // 4]
 
 
 def _along(box: Box, direction: Direction) -> tuple[float, float]:
@@ -104,8 +115,8 @@ def _last_line_shortfall(previous: Block, block: Block) -> float:
     (a one-line block cannot tell from itself whether its line is full)."""
     if previous.box is None or block.box is None or previous.lines[-1].box is None:
         return geometry(previous)[-1].shortfall
-    start, end = _along(previous.box, previous.direction)
-    other_start, other_end = _along(block.box, block.direction)
+    start, end = _column_extent(previous)
+    other_start, other_end = _column_extent(block)
     full = max(end - start, other_end - other_start)
     last_end = _along(previous.lines[-1].box, previous.direction)[1]
     size = max(line_size(previous.lines[-1]), 1.0)

@@ -8,14 +8,17 @@ reading order and the roles work on; paragraphs are rebuilt inside them later.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+import unicodedata
 from statistics import median
 
 from pipeline.document import Block, Box, Direction, Line
 
 # Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
 # which notes and punctuation make noisier).
-SIZE_TOLERANCE = 0.2
+SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.35
+# Box thickness across the line (padded by the detector) may differ by this fraction in one block.
+THICKNESS_TOLERANCE = 0.3
 # The gap between two lines of one block is at most this many line sizes.
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.
@@ -26,14 +29,40 @@ MERGED_MAX_SIZE = 1.6
 GUTTER_CHARS = 1.2
 
 
-def line_size(line: Line) -> float:
-    """The character size of a line: its height if horizontal; if vertical, the character pitch
-    down the column (detection boxes of vertical columns are often much wider than the type)."""
+def text_units(text: str) -> float:
+    """The text's length in full-width character cells (Latin letters and digits count half)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text if not ch.isspace())
+
+
+def size_range(line: Line) -> tuple[float, float]:
+    """Bounds of the type size of a line from its character pitch along the line.
+
+    Detection boxes are padded across the line, which squeezes the difference between body and
+    subtitle type; the pitch keeps it. Half-width letters and digits may be set half wide or
+    spread to a full cell by justification, so a line holding them gives a range.
+    """
     assert line.box is not None
-    if line.direction is Direction.VERTICAL:
-        count = len(line.text.strip())
-        return line.box.height / count if count >= 4 else line.box.width
-    return line.box.height
+    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
+    thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+    text = line.text.strip()
+    count = len(text)  # a space inside the line stands for a gap of up to a cell
+    if count < 2:
+        return thickness, thickness
+    low, high = length / count, length / text_units(text)
+    return min(low, thickness), min(high, thickness)
+
+
+def line_size(line: Line) -> float:
+    """The type size of a line (middle of its size range)."""
+    low, high = size_range(line)
+    return (low + high) / 2
+
+
+def similar_size(a: Line, b: Line, tolerance: float) -> bool:
+    """Whether two lines can be set in the same type, allowing `tolerance` between their sizes."""
+    low_a, high_a = size_range(a)
+    low_b, high_b = size_range(b)
+    return max(low_a, low_b) <= min(high_a, high_b) * (1 + tolerance)
 
 
 def join_fragments(lines: list[Line], separators: list[Box]) -> list[Line]:
@@ -128,22 +157,25 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
     with text on both sides. Merged boxes come out taller than the type, hence the loose size test.
     """
     body_lines = sorted(
-        (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(l.box.height - body_size) <= SIZE_TOLERANCE * body_size),
+        (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
         key=lambda l: l.box.center[1],
     )
+    if not body_lines:
+        return lines
+    body_height = median(l.box.height for l in body_lines)
     centres = [l.box.center[1] for l in body_lines]
     result: list[Line] = []
     for line in lines:
-        if line.direction is Direction.VERTICAL or line.box is None or not (0.8 * body_size <= line.box.height <= MERGED_MAX_SIZE * body_size):
+        if line.direction is Direction.VERTICAL or line.box is None or not (0.8 * body_height <= line.box.height <= MERGED_MAX_SIZE * body_height):
             result.append(line)
             continue
         if line.char_boxes and len(line.char_boxes) == len(line.text):
             cuts = _cuts_from_char_boxes(line, body_size)
         else:
             middle = line.box.center[1]
-            window = body_lines[bisect_left(centres, middle - 4 * body_size) : bisect_right(centres, middle + 4 * body_size)]
-            cuts = _cuts_from_neighbours(line, window, body_size)
-        result.extend(_split_at(line, cuts, body_size) if cuts else [line])
+            window = body_lines[bisect_left(centres, middle - 4 * body_height) : bisect_right(centres, middle + 4 * body_height)]
+            cuts = _cuts_from_neighbours(line, window, body_height)
+        result.extend(_split_at(line, cuts, body_height) if cuts else [line])
     return result
 
 
@@ -268,11 +300,12 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
-    size_p, size_l = line_size(previous), line_size(line)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
     # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
-    tail = len(line.text.strip()) <= 2 and size_l <= size_p * (1 + tolerance)
-    if abs(size_p - size_l) > tolerance * max(size_p, size_l) and not tail:
+    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
+    thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    if not tail and not (similar_size(previous, line, tolerance) and same_thickness):
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
