@@ -43,12 +43,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     lines = _reread_vertical_regions(lines, size, image, engine)
     size = blocking.body_size(lines) or size
     page_box = _page_box(page, image, lines)
-    regions = find_regions(image, [l.box for l in lines], size) if image is not None and config.find_regions else Regions()
     degrees = skew.estimate_degrees(lines)
     rotation = skew.Rotation(degrees, page_box.center) if degrees else None
     if rotation is not None:
         lines, originals = _upright_lines(lines, rotation)
-        regions = _upright_regions(regions, rotation)
+    regions = Regions()
+    if image is not None and config.find_regions:
+        upright_image = rotation.upright_image(image) if rotation is not None else image
+        regions = find_regions(upright_image, [l.box for l in lines], size)
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size)
@@ -59,7 +61,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     page.blocks, page.articles = _reading_order(found, regions, size)
     if rotation is not None:
         _restore_original_boxes(page.blocks, originals, rotation)
-        regions = _upright_regions(regions, rotation, back=True)
+        regions = _original_regions(regions, rotation)
     page.lines = []
     page.meta.setdefault("layout", {}).update(
         {
@@ -85,8 +87,9 @@ def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Lin
     return upright, originals
 
 
-def _upright_regions(regions: Regions, rotation: skew.Rotation, back: bool = False) -> Regions:
-    turn = rotation.original if back else rotation.upright
+def _original_regions(regions: Regions, rotation: skew.Rotation) -> Regions:
+    """Regions found in the upright frame, turned back into the image's coordinates."""
+    turn = rotation.original
     return Regions(
         [turn(b) for b in regions.horizontal_rules],
         [turn(b) for b in regions.vertical_rules],

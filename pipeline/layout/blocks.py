@@ -25,13 +25,16 @@ MAX_LINE_GAP = 1.0
 MAX_ALIGN_OFFSET = 2.6
 # Lines up to this many body sizes high are checked for a merge across a gutter.
 MERGED_MAX_SIZE = 1.6
+# A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
+MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
 
 
 def text_units(text: str) -> float:
-    """The text's length in full-width character cells (Latin letters and digits count half)."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5 for ch in text if not ch.isspace())
+    """The text's length in full-width character cells: Latin letters and digits count half;
+    ambiguous-width marks (“”—…) are set full width in Chinese type."""
+    return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in text if not ch.isspace())
 
 
 def size_range(line: Line) -> tuple[float, float]:
@@ -174,7 +177,7 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
         else:
             middle = line.box.center[1]
             window = body_lines[bisect_left(centres, middle - 4 * body_height) : bisect_right(centres, middle + 4 * body_height)]
-            cuts = _cuts_from_neighbours(line, window, body_height)
+            cuts = _cuts_from_neighbours(line, window, body_height, body_size)
         result.extend(_split_at(line, cuts, body_height) if cuts else [line])
     return result
 
@@ -189,7 +192,7 @@ def _cuts_from_char_boxes(line: Line, size: float) -> list[tuple[int, float, flo
     return cuts
 
 
-def _cuts_from_neighbours(line: Line, lines: list[Line], size: float) -> list[tuple[int, float, float]]:
+def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: float) -> list[tuple[int, float, float]]:
     """Character cut positions where nearby body lines leave a shared gutter with text on both sides."""
     box = line.box
     assert box is not None
@@ -204,7 +207,7 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float) -> list[tu
     ]
     if len(near) < 4:
         return []
-    gaps = _common_gaps(near, box.x0, box.x1, GUTTER_CHARS * size * 0.6)
+    gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch)
     text = line.text
     if not gaps or len(text) < 2:
         return []

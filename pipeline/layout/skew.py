@@ -41,6 +41,7 @@ class Rotation:
     """Turns points by -degrees about a centre (into the upright frame) and back."""
 
     def __init__(self, degrees: float, centre: tuple[float, float]):
+        self.degrees = degrees
         radians = math.radians(degrees)
         self.cos, self.sin = math.cos(radians), math.sin(radians)
         self.cx, self.cy = centre
@@ -48,6 +49,14 @@ class Rotation:
     def _turn(self, x: float, y: float, sign: float) -> tuple[float, float]:
         dx, dy = x - self.cx, y - self.cy
         return (self.cx + dx * self.cos + sign * dy * self.sin, self.cy - sign * dx * self.sin + dy * self.cos)
+
+    def upright_image(self, image):
+        """The image turned into the upright frame (same turn as `upright` applies to points)."""
+        import cv2
+
+        matrix = cv2.getRotationMatrix2D((self.cx, self.cy), self.degrees, 1.0)
+        border = 255 if image.ndim == 2 else (255, 255, 255)
+        return cv2.warpAffine(image, matrix, (image.shape[1], image.shape[0]), flags=cv2.INTER_LINEAR, borderValue=border)
 
     def upright(self, box: Box) -> Box:
         return Box.from_points([self._turn(x, y, 1.0) for x, y in _corners(box)])
