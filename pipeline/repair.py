@@ -1,12 +1,27 @@
-"""Line-break repair shared by the text mode and the image pipeline: joining wrapped lines.
+"""Line-break repair shared by the text mode and the image pipeline.
 
-Chinese lines join with no space, Latin words with one; an English word hyphenated at a line
-end is rejoined while real hyphens stay.
+Two jobs, one implementation for both modes:
+- `decide_breaks`: for each line of a block, does the paragraph end after it? The evidence is
+  what both modes can measure: the line's text, how far it reaches toward the column's right edge
+  (`relative_length`), its indent, and, from page geometry only, the gap above it and its size.
+- `join_lines`: join a paragraph's wrapped lines. Chinese lines join with no space, Latin words
+  with one; an English word hyphenated at a line end is rejoined while real hyphens stay
+  (well-known, COVID-19, self-, e-mail; the kept prefixes/compounds are data in patterns.json).
 """
 
 from __future__ import annotations
 
+import re
+import statistics
 import unicodedata
+from dataclasses import dataclass
+
+from pipeline import patterns
+
+# Paragraph boundary weights. A break is decided when the summed evidence reaches BREAK_THRESHOLD.
+BREAK_THRESHOLD = 2.0
+FIRST_LINE_INDENT = 2.0  # characters: the indent a Chinese paragraph's first line gets
+SHORT_LINE_SHORTFALL = 1.5  # characters missing at the right before a line counts as short
 
 
 def is_cjk(ch: str) -> bool:
@@ -26,6 +41,178 @@ def is_cjk(ch: str) -> bool:
     )
 
 
+def _needs_no_space(left: str, right: str) -> bool:
+    """No space across the break: either side CJK, a quote or bracket hugging its word, or a dash
+    or ellipsis written closed up (Chinese style; an English spaced dash keeps its spaces)."""
+    a, b = left[-1], right[0]
+    if is_cjk(a) or is_cjk(b) or a in "“‘(/" or b in "”’)":
+        return True
+    spaced_dash = len(left) >= 2 and left[-2] == " "
+    return (a in "—–…⋯" and not spaced_dash) or (b in "—–…⋯" and not right[1:2] == " ")
+
+
+def display_width(text: str) -> float:
+    """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell."""
+    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
+
+
+@dataclass(frozen=True)
+class LineEvidence:
+    """What is known about one line when deciding whether its paragraph ends after it.
+
+    relative_length: how far the line reaches toward the block's right edge, as a fraction of a full
+        line (1.0 = full; the indent is included when it is known, so an indented full first line is ~1.0).
+    indent: leading indent in characters; None when unknown (text mode without a leading space).
+    gap_before: vertical gap above the line in line heights (page geometry only; None in text mode).
+    size: the line's height relative to the block's typical line (page geometry only).
+    """
+
+    text: str
+    relative_length: float
+    indent: float | None = None
+    gap_before: float | None = None
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class _Measured:
+    """A line's evidence with the text features the decision asks for, computed once."""
+
+    evidence: LineEvidence
+    full_chars: float  # characters in a full line, estimated from this line
+    ends_sentence: bool
+    ends_clause: bool
+    hanging: float  # width of a final punctuation mark that may hang past the column's edge
+    first_token: float  # width of what must start this line (an unbreakable word, with marks)
+    cannot_start: bool  # begins with a closing quote, comma or full stop
+
+    @classmethod
+    def of(cls, line: LineEvidence) -> _Measured:
+        text = line.text.strip()
+        extent = display_width(text) + (line.indent or 0.0)
+        return cls(
+            evidence=line,
+            full_chars=max(extent / max(line.relative_length, 0.05), 1.0),
+            ends_sentence=patterns.ends_sentence(text),
+            ends_clause=patterns.ends_clause(text),
+            hanging=1.0 if text and not text[-1].isascii() and unicodedata.category(text[-1]).startswith("P") else 0.0,
+            first_token=_first_token_width(text),
+            cannot_start=_cannot_start_line(text),
+        )
+
+
+def _shortfall(line: LineEvidence, full: float) -> float:
+    """Characters missing at the right end compared with a full line."""
+    return max(0.0, (1.0 - line.relative_length) * full)
+
+
+def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
+    """A line about one indent shorter than full that does not itself end a sentence:
+    the first line of a paragraph whose indent was lost. Punctuation may hang past the
+    column's edge, so the line is also measured without a final mark."""
+    if line.evidence.indent is not None or line.ends_sentence:
+        return False
+    shortfall = _shortfall(line.evidence, full)
+    low, high = FIRST_LINE_INDENT - 0.75, FIRST_LINE_INDENT + 1.0
+    return low <= shortfall <= high or low <= shortfall + line.hanging <= high
+
+
+_FIRST_TOKEN = re.compile(r"^(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
+_NO_LINE_START = "，、；：,;:"
+
+
+def _first_token_width(text: str) -> float:
+    """Width of what must start the line: a whole Latin word or number, or one character,
+    with the punctuation that may not begin a line."""
+    match = _FIRST_TOKEN.match(text)
+    if match is None:
+        return 0.0
+    end = match.end()
+    marks = patterns.load()
+    while end < len(text) and (text[end] in marks.closing_marks or text[end] in marks.sentence_final or text[end] in _NO_LINE_START):
+        end += 1
+    return display_width(text[:end])
+
+
+def _cannot_start_line(text: str) -> bool:
+    """Closing quotes and brackets, commas and full stops never begin a paragraph."""
+    marks = patterns.load()
+    return bool(text) and (text[0] in marks.closing_marks or text[0] in marks.sentence_final or text[0] in _NO_LINE_START) and not text.startswith("...")
+
+
+def _score(line: _Measured, following: _Measured, starts_paragraph: bool, typical_gap: float | None) -> float:
+    """Evidence that the paragraph ends after `line` (positive) or goes on (negative).
+
+    A justified column line stops short of the right edge only where its paragraph ends, unless
+    it is a first line whose indent was lost, or the next line's first word would not have fitted.
+    So a short line ends the paragraph whatever its punctuation; for a full line, sentence-final
+    punctuation plus evidence from the next line (an indent, a first line one indent short, a wider
+    gap, a change of type size) decide.
+    """
+    this, that = line.evidence, following.evidence
+    measurable = [m.full_chars for m in (line, following) if m.evidence.relative_length >= 0.5]
+    full = max(measurable) if measurable else max(line.full_chars, following.full_chars)
+    shortfall = _shortfall(this, full)
+    allowance = FIRST_LINE_INDENT if starts_paragraph and this.indent is None else 0.0
+    explained = shortfall <= following.first_token + 0.25
+    if shortfall >= SHORT_LINE_SHORTFALL + allowance and not explained:
+        score = 2.5 + (0.5 if line.ends_sentence or line.ends_clause else 0.0)
+    elif line.ends_sentence:
+        score = 0.0
+    elif line.ends_clause:
+        score = -0.5
+    else:
+        score = -2.5
+    if following.cannot_start:
+        score -= 3.0
+    if that.indent is not None:
+        score += 4.5 if that.indent >= 1.0 else -0.5
+    elif line.ends_sentence and _looks_like_unindented_first_line(following, full):
+        score += 2.0
+    if that.gap_before is not None and typical_gap is not None and that.gap_before > typical_gap * 1.5 + 0.3:
+        score += 2.5
+    if this.size is not None and that.size is not None and max(this.size, that.size) > 1.2 * min(this.size, that.size):
+        score += 2.0
+    return score
+
+
+def decide_breaks(evidence: list[LineEvidence]) -> list[bool]:
+    """For each line of one block, True when its paragraph ends after it (the last line always ends one)."""
+    n = len(evidence)
+    breaks = [False] * n
+    if not n:
+        return breaks
+    gaps = [e.gap_before for e in evidence[1:] if e.gap_before is not None]
+    typical_gap = statistics.median(gaps) if gaps else None
+    measured = [_Measured.of(e) for e in evidence]
+    starts_paragraph = True
+    for i in range(n - 1):
+        breaks[i] = _score(measured[i], measured[i + 1], starts_paragraph, typical_gap) >= BREAK_THRESHOLD
+        starts_paragraph = breaks[i]
+    breaks[-1] = True
+    return breaks
+
+
+_WORD_BEFORE_HYPHEN = re.compile(r"([A-Za-z]+)-$")
+_WORD_AFTER = re.compile(r"^([A-Za-z]+)")
+
+
+def _keeps_hyphen(left: str, right: str) -> bool:
+    """Is the hyphen at the end of `left` a real one (well-known, self-, e-mail)?"""
+    before = _WORD_BEFORE_HYPHEN.search(left)
+    after = _WORD_AFTER.match(right)
+    if before is None or after is None:
+        return True
+    data = patterns.load()
+    first, second = before.group(1), after.group(1)
+    if first.lower() in data.hyphen_keep_prefixes:
+        return True
+    if f"{first}-{second}".lower() in data.hyphen_keep_compounds:
+        return True
+    # Only a lower-case word fragment broken before a lower-case continuation is line-end hyphenation.
+    return not (first.islower() and second.islower())
+
+
 def join_texts(left: str, right: str) -> str:
     """Join the text before a line break with the text after it."""
     left = left.rstrip()
@@ -35,10 +222,10 @@ def join_texts(left: str, right: str) -> str:
     if not right:
         return left
     a, b = left[-1], right[0]
-    if is_cjk(a) or is_cjk(b):
+    if a in "-‐" and len(left) >= 2 and left[-2].isalnum():
+        return left + right if _keeps_hyphen(left, right) else left[:-1] + right
+    if _needs_no_space(left, right):
         return left + right
-    if a == "-" and len(left) >= 2 and left[-2].isalpha() and left[-2].islower() and b.islower():
-        return left[:-1] + right
     return left + " " + right
 
 
@@ -47,4 +234,4 @@ def join_lines(texts: list[str]) -> str:
     result = ""
     for text in texts:
         result = join_texts(result, text)
-    return result
+    return result.strip()
