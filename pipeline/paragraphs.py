@@ -1,38 +1,43 @@
-"""Paragraphs rebuilt from the page's geometry: indents, short last lines, punctuation, columns.
+"""Paragraphs rebuilt from the page's geometry, with the boundary decision shared with the text mode.
 
-Inside a body block every line end is decided from where the line ends (a short last line), where
-the next line starts (a first-line indent of about two characters) and its final punctuation.
-A paragraph that runs from the foot of one column into the head of the next is one paragraph:
-the piece in the next block is marked `continues`. Lines are joined with repair.join_lines.
+Each line of a body block is measured on the page: how far it reaches toward the column's edge
+(relative_length), its first-line indent in characters, the gap above it and its type size. That
+geometric evidence goes to repair.decide_breaks, the same decision the text mode feeds with
+character counts, and the lines are joined with repair.join_lines. A paragraph that runs from the
+foot of one column into the head of the next is one paragraph: the piece in the next block is
+marked `continues`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 
+from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Page, Paragraph, Role
 from pipeline.layout.blocks import line_size
-from pipeline.repair import join_lines
+from pipeline.repair import LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
-SENTENCE_END = tuple("。！？!?；…”」』）)")
-# A line ending this many characters short of the column's edge is a paragraph's last line; one
-# ending a little short only if it also ends a sentence (engines often drop a final comma's box).
-SHORT_LINE_CHARS = 1.5
-SLIGHTLY_SHORT_CHARS = 0.8
-# A line starting this many characters in (up to INDENT_MAX) opens a paragraph; the indent is two
-# characters, and a dropped leading punctuation mark shifts a box by about one.
+# Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
+# not an indent; Chinese first lines are indented two characters.
 INDENT_MIN_CHARS = 1.3
 INDENT_MAX_CHARS = 4.5
+# The previous column's last line ends a paragraph when it stops this many characters short
+# (a little short only when it also ends a sentence: engines often drop a final mark's box).
+SHORT_LINE_CHARS = 1.5
+SLIGHTLY_SHORT_CHARS = 0.8
 
 
 @dataclass(frozen=True)
 class LineGeometry:
-    """Where a line starts and ends inside its block, in characters from the block's edges."""
+    """Where a line starts and ends inside its column, in characters from the column's edges."""
 
-    indent: float  # characters in from the block's starting edge
-    shortfall: float  # characters short of the block's ending edge
-    relative_length: float  # 0..1: how far along the block's full line the line ends
+    indent: float  # characters in from the column's starting edge
+    shortfall: float  # characters short of the column's ending edge
+    relative_length: float  # 0..1: how far along the column's full line the line ends
+    gap_before: float | None  # gap above the line, in line thicknesses
+    size: float  # type size relative to the block's typical line
 
 
 def build(page: Page) -> Page:
@@ -52,6 +57,25 @@ def build(page: Page) -> Page:
     return page
 
 
+def evidence(block: Block) -> list[LineEvidence]:
+    """The block's lines as evidence for repair.decide_breaks."""
+    measured = geometry(block)
+    return [
+        LineEvidence(
+            text=line.text,
+            relative_length=g.relative_length,
+            indent=_indent(g.indent) if g.indent is not None else None,
+            gap_before=g.gap_before,
+            size=g.size,
+        )
+        for line, g in zip(block.lines, measured)
+    ]
+
+
+def _indent(characters: float) -> float:
+    return characters if INDENT_MIN_CHARS <= characters <= INDENT_MAX_CHARS else 0.0
+
+
 def geometry(block: Block) -> list[LineGeometry]:
     """Each line's indent and shortfall in characters, measured along the writing direction.
 
@@ -59,15 +83,28 @@ def geometry(block: Block) -> list[LineGeometry]:
     """
     if block.box is None or any(l.box is None for l in block.lines):
         longest = max(len(l.text.strip()) for l in block.lines) or 1
-        return [LineGeometry(0.0, float(longest - len(l.text.strip())), len(l.text.strip()) / longest) for l in block.lines]
-    extent = _column_extent(block)
-    full = max(extent[1] - extent[0], 1.0)
-    sizes = sorted(line_size(l) for l in block.lines)
-    size = max(sizes[len(sizes) // 2], 1.0)
+        return [LineGeometry(None, float(longest - len(l.text.strip())), len(l.text.strip()) / longest, None, 1.0) for l in block.lines]
+    start, end = _column_extent(block)
+    full = max(end - start, 1.0)
+    sizes = [line_size(l) for l in block.lines]
+    size = max(median(sizes), 1.0)
     result = []
-    for line in block.lines:
-        start, end = _along(line.box, block.direction)
-        result.append(LineGeometry((start - extent[0]) / size, (extent[1] - end) / size, min(1.0, max(0.0, (end - extent[0]) / full))))
+    previous_end = None
+    for line, line_size_ in zip(block.lines, sizes):
+        line_start, line_end = _along(line.box, block.direction)
+        across = _across(line.box, block.direction)
+        thickness = max(across[1] - across[0], 1.0)
+        gap = (across[0] - previous_end) / thickness if previous_end is not None else None
+        previous_end = across[1]
+        result.append(
+            LineGeometry(
+                indent=(line_start - start) / size,
+                shortfall=(end - line_end) / size,
+                relative_length=min(1.0, max(0.0, (line_end - start) / full)),
+                gap_before=max(0.0, gap) if gap is not None else None,
+                size=line_size_ / size,
+            )
+        )
     return result
 
 
@@ -83,11 +120,17 @@ def _column_extent(block: Block) -> tuple[float, float]:
 
 
 def _along(box: Box, direction: Direction) -> tuple[float, float]:
+    """The box's extent along the lines: top to bottom for vertical text, left to right otherwise."""
     return (box.y0, box.y1) if direction is Direction.VERTICAL else (box.x0, box.x1)
 
 
+def _across(box: Box, direction: Direction) -> tuple[float, float]:
+    """The box's extent across the lines, in reading order (vertical columns run right to left)."""
+    return (-box.x1, -box.x0) if direction is Direction.VERTICAL else (box.y0, box.y1)
+
+
 def _flowing_paragraphs(block: Block) -> list[Paragraph]:
-    breaks = decide_breaks(block)
+    breaks = decide_breaks(evidence(block))
     paragraphs, start = [], 0
     for index, ends in enumerate(breaks):
         if ends or index == len(breaks) - 1:
@@ -95,19 +138,6 @@ def _flowing_paragraphs(block: Block) -> list[Paragraph]:
             paragraphs.append(Paragraph(join_lines(texts), start, index + 1 - start))
             start = index + 1
     return paragraphs
-
-
-def decide_breaks(block: Block) -> list[bool]:
-    """True where a paragraph ends after the line: a short line, or an indented line after it."""
-    lines = geometry(block)
-    breaks = []
-    for index, line in enumerate(lines):
-        following = lines[index + 1] if index + 1 < len(lines) else None
-        ends_sentence = block.lines[index].text.rstrip().endswith(SENTENCE_END)
-        short = line.shortfall >= SHORT_LINE_CHARS or (line.shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence)
-        next_indented = following is not None and INDENT_MIN_CHARS <= following.indent <= INDENT_MAX_CHARS
-        breaks.append(short or next_indented)
-    return breaks
 
 
 def _last_line_shortfall(previous: Block, block: Block) -> float:
@@ -127,11 +157,12 @@ def _continues(previous: Block, block: Block) -> bool:
     """The block's first line carries on the previous block's last paragraph (next column)."""
     if previous.role not in FLOWING_ROLES or previous.article != block.article or previous.direction is not block.direction:
         return False
-    first = geometry(block)[0]
+    if block.box is None or previous.box is None:
+        return False
     shortfall = _last_line_shortfall(previous, block)
-    ends_sentence = previous.lines[-1].text.rstrip().endswith(SENTENCE_END)
+    ends_sentence = patterns.ends_sentence(previous.lines[-1].text)
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
         return False
     if len(block.lines) == 1:
-        return not previous.lines[-1].text.rstrip().endswith(SENTENCE_END)
-    return first.indent < INDENT_MIN_CHARS
+        return not ends_sentence
+    return geometry(block)[0].indent < INDENT_MIN_CHARS

@@ -3,7 +3,8 @@
 Sizes are measured against the body size (the size most characters are set in): headings are
 larger, a heading cluster (kicker, headline, subtitle stacked together) has its largest block as
 the headline. Furniture sits in the bands above the top rule or below the bottom rule, or matches
-the furniture patterns in pipeline/data/furniture.json near the page edge.
+the furniture patterns in pipeline/data/furniture.json near the page edge. Bylines, captions, jump
+lines, editor credits and keywords are recognised by the shared text patterns (pipeline/patterns.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from functools import lru_cache
 from importlib import resources
 from statistics import median
 
+from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Role
 from pipeline.layout.blocks import line_size
 
@@ -79,16 +81,21 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
         return Role.HEADER
     if box.y0 >= bottom:
         return Role.FOOTER
-    if len(block.lines) <= 2 and matches("jump", text):
+    few_lines = len(block.lines) <= 2
+    if few_lines and patterns.is_jump_line(text):
         return Role.JUMP
     near_top = box.y1 <= page.y0 + EDGE_BAND * page.height
     near_bottom = box.y0 >= page.y1 - EDGE_BAND * page.height
-    if len(block.lines) <= 2 and (near_top or near_bottom) and size < HEADING_SIZE * body and matches("header", text):
+    if few_lines and (near_top or near_bottom) and size < HEADING_SIZE * body and matches("header", text):
         return Role.HEADER if near_top else Role.FOOTER
-    if len(block.lines) <= 2 and matches("credits", text):
+    if few_lines and patterns.is_editor_credit(text):
         return Role.HEADER if near_top else Role.FOOTER
     if size >= HEADING_SIZE * body:
-        return Role.HEADLINE
+        return Role.KEYWORD if patterns.is_keyword(text) else Role.HEADLINE
+    if few_lines and patterns.is_byline(text):
+        return Role.BYLINE
+    if len(block.lines) <= 4 and patterns.is_caption(text):
+        return Role.CAPTION
     if size >= LARGER_SIZE * body and len(block.lines) <= 2:
         return Role.SUBHEAD
     if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
@@ -187,8 +194,8 @@ def _lone_subheads(blocks: list[Block]) -> None:
 
 
 def split_special_lines(block: Block, body: float) -> list[Block]:
-    """Split a body block at lines that are not body text: jump lines ("下转第二版") and centred
-    lines without sentence-final punctuation (section subheads set in the line grid)."""
+    """Split a body block at lines that are not body text: jump lines ("下转第二版"), bylines, and
+    centred lines without sentence-final punctuation (section subheads set in the line grid)."""
     if len(block.lines) < 2 or block.role is not Role.BODY:
         return [block]
     pieces: list[Block] = []
@@ -209,8 +216,10 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
 
 
 def _special_line_role(line, block: Block, size: float) -> Role | None:
-    if matches("jump", line.text):
+    if patterns.is_jump_line(line.text):
         return Role.JUMP
+    if patterns.is_byline(line.text):
+        return Role.BYLINE
     if block.direction is not Direction.HORIZONTAL:
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
