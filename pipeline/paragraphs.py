@@ -42,13 +42,14 @@ class LineGeometry:
 
 def build(page: Page) -> Page:
     """Fill every block's paragraphs; mark pieces that continue a paragraph from the previous block."""
+    pictures = [Box.from_list(b) for b in page.meta.get("layout", {}).get("pictures", [])]
     previous: Block | None = None
     for block in page.blocks:
         if not block.lines:
             block.paragraphs = []
             continue
         if block.role in FLOWING_ROLES:
-            block.paragraphs = _flowing_paragraphs(block)
+            block.paragraphs = _flowing_paragraphs(block, pictures)
             if previous is not None and _continues(previous, block):
                 block.paragraphs[0].continues = True
         else:
@@ -57,9 +58,9 @@ def build(page: Page) -> Page:
     return page
 
 
-def evidence(block: Block) -> list[LineEvidence]:
+def evidence(block: Block, pictures: list[Box] = ()) -> list[LineEvidence]:
     """The block's lines as evidence for repair.decide_breaks."""
-    measured = geometry(block)
+    measured = geometry(block, pictures)
     return [
         LineEvidence(
             text=line.text,
@@ -76,21 +77,24 @@ def _indent(characters: float) -> float:
     return characters if INDENT_MIN_CHARS <= characters <= INDENT_MAX_CHARS else 0.0
 
 
-def geometry(block: Block) -> list[LineGeometry]:
+def geometry(block: Block, pictures: list[Box] = ()) -> list[LineGeometry]:
     """Each line's indent and shortfall in characters, measured along the writing direction.
 
-    Lines without boxes (text input) are measured by their character counts instead.
+    Lines beside a picture that stands inside the column (text wrapped around it) are measured
+    against the longest line beside the same picture. Lines without boxes (text input) are
+    measured by their character counts instead.
     """
     if block.box is None or any(l.box is None for l in block.lines):
         longest = max(len(l.text.strip()) for l in block.lines) or 1
         return [LineGeometry(None, float(longest - len(l.text.strip())), len(l.text.strip()) / longest, None, 1.0) for l in block.lines]
     start, end = _column_extent(block)
-    full = max(end - start, 1.0)
+    ends = _wrapped_ends(block, pictures, start, end)
     sizes = [line_size(l) for l in block.lines]
     size = max(median(sizes), 1.0)
     result = []
     previous_end = None
-    for line, line_size_ in zip(block.lines, sizes):
+    for line, line_size_, end in zip(block.lines, sizes, ends):
+        full = max(end - start, 1.0)
         line_start, line_end = _along(line.box, block.direction)
         across = _across(line.box, block.direction)
         thickness = max(across[1] - across[0], 1.0)
@@ -106,6 +110,23 @@ def geometry(block: Block) -> list[LineGeometry]:
             )
         )
     return result
+
+
+def _wrapped_ends(block: Block, pictures: list[Box], start: float, end: float) -> list[float]:
+    """Where each line could reach: the column's end, or for lines beside a picture standing in
+    the column's right part, the farthest any line beside that picture reaches."""
+    if block.direction is not Direction.HORIZONTAL or not pictures:
+        return [end] * len(block.lines)
+    beside: list[Box | None] = []
+    for line in block.lines:
+        box = line.box
+        picture = next((p for p in pictures if start < p.x0 < end and min(p.y1, box.y1) - max(p.y0, box.y0) > 0.5 * box.height), None)
+        beside.append(picture)
+    reach = {}
+    for line, picture in zip(block.lines, beside):
+        if picture is not None:
+            reach[id(picture)] = max(reach.get(id(picture), start), line.box.x1)
+    return [reach[id(p)] if p is not None else end for p in beside]
 
 
 def _column_extent(block: Block) -> tuple[float, float]:
@@ -129,8 +150,8 @@ def _across(box: Box, direction: Direction) -> tuple[float, float]:
     return (-box.x1, -box.x0) if direction is Direction.VERTICAL else (box.y0, box.y1)
 
 
-def _flowing_paragraphs(block: Block) -> list[Paragraph]:
-    breaks = decide_breaks(evidence(block))
+def _flowing_paragraphs(block: Block, pictures: list[Box]) -> list[Paragraph]:
+    breaks = decide_breaks(evidence(block, pictures))
     paragraphs, start = [], 0
     for index, ends in enumerate(breaks):
         if ends or index == len(breaks) - 1:

@@ -51,3 +51,13 @@ def test_vertical_block_uses_top_indent_and_short_columns():
     block = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines, article=1)
     paragraphs.build(Page(blocks=[block]))
     assert [p.text for p in block.paragraphs] == ["一二三四五六七八一二三。", "甲乙丙丁戊己庚辛甲乙丙丁戊己庚辛壬癸"]
+
+
+def test_lines_wrapped_around_a_picture_are_not_short():
+    rows = [(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三四五六"), (0, "一二三四五六"), (0, "一二三四五六七八九十"), (0, "一二。")]
+    block = horizontal_block(rows)
+    page = Page(blocks=[block], meta={"layout": {"pictures": [[70, 28, 100, 62]]}})  # beside rows 2 and 3
+    paragraphs.build(page)
+    assert len(block.paragraphs) == 1
+    paragraphs.build(Page(blocks=[block]))  # without the picture the wrapped rows look short
+    assert len(block.paragraphs) > 1
