@@ -34,6 +34,7 @@ class Sheet:
     height: int
     lines: list[Line] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)
+    cut: bool = False  # the last column set ended inside a paragraph
 
     def text_line(self, text: str, x: float, y: float, size: float) -> Line:
         line = Line(text, Box(x, y, x + len(text) * size, y + size), 0.99)
@@ -48,7 +49,8 @@ class Sheet:
     def column_text(self, paragraphs: list[str], x: float, y: float, chars: int, size: float, rows: int, continued: bool = False) -> tuple[list[str], float]:
         """Set paragraphs into a column of `chars` per line, at most `rows` lines; return the rest and end y.
 
-        A paragraph cut at the foot of the column carries on in the next column without indent.
+        A paragraph cut at the foot of the column carries on in the next column without indent
+        (`self.cut` tells the next column whether it continues one).
         """
         pending = list(paragraphs)
         first_piece = continued
@@ -66,6 +68,7 @@ class Sheet:
             else:
                 pending.pop(0)
                 first_piece = False
+        self.cut = first_piece
         return pending, y + row * size * 1.5
 
     def vertical_column(self, text: str, x: float, y: float, size: float) -> Line:
@@ -82,16 +85,10 @@ class Sheet:
 def flow(sheet: Sheet, paragraphs: list[str], columns: list[float], top: float, chars: int, size: float, rows: int) -> None:
     """Flow paragraphs through columns left to right; record them as expected reading paragraphs."""
     sheet.expected.extend(paragraphs)
-    pending, continued = list(paragraphs), False
+    pending = list(paragraphs)
     for x in columns:
-        before = pending[0] if pending else ""
-        pending, _ = sheet.column_text(pending, x, top, chars, size, rows, continued)
-        continued = bool(pending) and pending[0] != before and not _starts_paragraph(pending[0], paragraphs)
+        pending, _ = sheet.column_text(pending, x, top, chars, size, rows, sheet.cut)
     assert not pending, "test page too small for its text"
-
-
-def _starts_paragraph(text: str, paragraphs: list[str]) -> bool:
-    return text in paragraphs
 
 
 def three_columns_with_partial_headline() -> Sheet:
@@ -102,8 +99,8 @@ def three_columns_with_partial_headline() -> Sheet:
     body = [paragraph(i, 3) for i in range(5)]
     sheet.expected.extend(body)
     pending, _ = sheet.column_text(body, 40, 130, 14, size, 13)
-    pending, _ = sheet.column_text(pending, 340, 130, 14, size, 13, continued=True)
-    pending, _ = sheet.column_text(pending, 640, 40, 14, size, 30, continued=True)
+    pending, _ = sheet.column_text(pending, 340, 130, 14, size, 13, sheet.cut)
+    pending, _ = sheet.column_text(pending, 640, 40, 14, size, 30, sheet.cut)
     assert not pending
     return sheet
 

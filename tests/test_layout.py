@@ -208,3 +208,22 @@ def test_skewed_page_is_read_as_if_straight():
     assert texts(page) == sheet.expected
     assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.2
     assert all(l.polygon is not None for b in page.blocks for l in b.lines)  # original lines kept
+
+
+def test_l_shaped_article_keeps_its_short_third_column():
+    """Article A: headline over three columns, body through columns 1-2 and the top of column 3;
+    article B sits under it in column 3 with its own headline."""
+    sheet = Sheet(1000, 1000)
+    size = 20.0
+    sheet.heading("第一篇文章标题横跨三栏", 40, 40, 44)
+    body_a = [paragraph(i, 2) for i in range(8)]
+    sheet.expected.extend(body_a)
+    pending, _ = sheet.column_text(body_a, 40, 120, 14, size, 16)
+    pending, _ = sheet.column_text(pending, 340, 120, 14, size, 16, sheet.cut)
+    pending, _ = sheet.column_text(pending, 640, 120, 14, size, 16, sheet.cut)
+    assert not pending
+    y = sheet.heading("第二篇标题", 640, 640, 36)
+    flow(sheet, [paragraph(5, 2)], [640], y, 14, size, 12)
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert [a.headline for a in page.articles] == ["第一篇文章标题横跨三栏", "第二篇标题"]

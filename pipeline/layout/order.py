@@ -33,6 +33,7 @@ class Node:
 
     children: list[Node | Item] = field(default_factory=list)
     ruled: list[bool] = field(default_factory=list)
+    side_by_side: bool = False  # children stand next to each other (a cut at a gutter)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def _split(items: list[Item], gaps: list[tuple[float, float]], axis: int, separa
     order = list(range(len(bands)))
     if right_to_left:
         order.reverse()
-    node = Node()
+    node = Node(side_by_side=axis == 0)
     for position, index in enumerate(order):
         if not bands[index]:
             continue
@@ -132,68 +133,59 @@ def leaves(tree: Node | Item) -> list[Item]:
 
 
 def articles(tree: Node | Item) -> list[list[Block]]:
-    """Blocks grouped into articles: each group holds at most one headline.
+    """Blocks grouped into articles, each opened by a headline, in reading order.
 
-    A part of the tree without a headline joins the neighbouring part it is not ruled off from:
-    a kicker joins the part after it, anything else the part before it (or after, if first).
+    Blocks read before any headline of their part of the tree belong to the article before them
+    (the rest of an L-shaped article), unless a rule divides them; kickers belong to the headline
+    after them; a body standing beside a vertical headline belongs to it.
     """
-    return [group for group in _groups(tree) if group]
+    prefix, groups = _groups(tree)
+    return ([prefix] if prefix else []) + [g for g in groups if g]
 
 
-def _groups(tree: Node | Item) -> list[list[Block]]:
+def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
+    """(blocks before the first headline of this part, groups each opened by a headline)."""
     if isinstance(tree, Item):
-        return [[tree.block]] if tree.block is not None else [[]]
-    parts = [_groups(child) for child in tree.children]
-    flat: list[list[Block]] = []
-    ruled_before: list[bool] = []
-    for child_groups, ruled in zip(parts, tree.ruled):
-        for position, group in enumerate(child_groups):
-            flat.append(group)
-            ruled_before.append(ruled if position == 0 else False)
-    if sum(_headlines(g) for g in flat) <= 1:
-        return [[b for g in flat for b in g]]
-    return _merge_headless(flat, ruled_before)
-
-
-def _headlines(group: list[Block]) -> int:
-    return sum(1 for b in group if b.role is Role.HEADLINE)
-
-
-def _merge_headless(groups: list[list[Block]], ruled_before: list[bool]) -> list[list[Block]]:
-    merged: list[list[Block]] = []
-    merged_ruled: list[bool] = []
-    carry: list[Block] = []  # kickers waiting for the headline after them
-    for group, ruled in zip(groups, ruled_before):
-        if not group:
-            continue
-        if _headlines(group):
-            merged.append(carry + group)
-            merged_ruled.append(ruled)
+        if tree.block is None:
+            return [], []
+        return ([], [[tree.block]]) if tree.block.role is Role.HEADLINE else ([tree.block], [])
+    prefix: list[Block] = []
+    groups: list[list[Block]] = []
+    carry: list[Block] = []  # headless blocks that belong to the next headline
+    results = [_groups(child) for child in tree.children]
+    for index, ((head, opened), ruled) in enumerate(zip(results, tree.ruled)):
+        if head:
+            following = results[index + 1][1] if index + 1 < len(results) else []
+            leading_kickers = _trailing_kickers(head)
+            rest = head[: len(head) - len(leading_kickers)]
+            beside_vertical_headline = (
+                tree.side_by_side and not groups and following and following[0][0].direction is Direction.VERTICAL and not tree.ruled[index + 1]
+            )
+            if rest and beside_vertical_headline:
+                carry.extend(rest)
+            elif rest and groups and not ruled:
+                groups[-1].extend(rest)
+            elif rest and groups:
+                groups.append(rest)  # ruled off from what came before: a piece of its own
+            elif rest:
+                prefix.extend(rest)
+            carry.extend(leading_kickers)
+        for group in opened:
+            group[:0] = carry
             carry = []
-        elif all(b.role is Role.KICKER for b in group):
-            carry.extend(group)
-        elif merged and not ruled:
-            merged[-1].extend(carry + group)
-            carry = []
-        else:
-            merged.append(carry + group)
-            merged_ruled.append(ruled)
-            carry = []
+            groups.append(group)
     if carry:
-        merged.append(carry)
-        merged_ruled.append(False)
-    # a headless part that had to open its own group joins the next group when no rule divides them
-    result: list[list[Block]] = []
-    pending: list[Block] = []
-    for index, group in enumerate(merged):
-        if _headlines(group):
-            result.append(pending + group)
-            pending = []
-        elif index + 1 < len(merged) and not merged_ruled[index + 1] and _headlines(merged[index + 1]):
-            pending.extend(group)
+        if groups:
+            groups[-1].extend(carry)
         else:
-            result.append(pending + group)
-            pending = []
-    if pending:
-        result.append(pending)
-    return result
+            prefix.extend(carry)
+    return prefix, groups
+
+
+def _trailing_kickers(blocks: list[Block]) -> list[Block]:
+    count = 0
+    for block in reversed(blocks):
+        if block.role is not Role.KICKER:
+            break
+        count += 1
+    return blocks[len(blocks) - count :] if count else []
