@@ -215,7 +215,7 @@ def test_l_shaped_article_keeps_its_short_third_column():
     article B sits under it in column 3 with its own headline."""
     sheet = Sheet(1000, 1000)
     size = 20.0
-    sheet.heading("第一篇文章标题横跨三栏", 40, 40, 44)
+    sheet.heading("第一篇文章的标题横跨整整三栏宽度", 40, 40, 44)
     body_a = [paragraph(i, 2) for i in range(8)]
     sheet.expected.extend(body_a)
     pending, _ = sheet.column_text(body_a, 40, 120, 14, size, 16)
@@ -226,4 +226,4 @@ def test_l_shaped_article_keeps_its_short_third_column():
     flow(sheet, [paragraph(5, 2)], [640], y, 14, size, 12)
     page = run(sheet.page())
     assert texts(page) == sheet.expected
-    assert [a.headline for a in page.articles] == ["第一篇文章标题横跨三栏", "第二篇标题"]
+    assert [a.headline for a in page.articles] == ["第一篇文章的标题横跨整整三栏宽度", "第二篇标题"]
