@@ -227,3 +227,21 @@ def test_l_shaped_article_keeps_its_short_third_column():
     page = run(sheet.page())
     assert texts(page) == sheet.expected
     assert [a.headline for a in page.articles] == ["第一篇文章的标题横跨整整三栏宽度", "第二篇标题"]
+
+
+def test_text_missed_by_the_page_ocr_is_reread_and_photos_are_not():
+    image = np.full((600, 800), 255, np.uint8)
+    for column in range(8):  # vertical columns of "characters" with no OCR line on them
+        for row in range(10):
+            x, y = 420 + column * 40, 60 + row * 28
+            image[y : y + 24, x : x + 24] = 0
+            image[y + 8 : y + 16, x + 4 : x + 20] = 255
+    image[420:560, 60:300] = 80  # a photo
+    found = regions.find_regions(image, [], 24.0)
+    assert [d for _, d in found.unread_text] == [Direction.VERTICAL]
+    assert len(found.pictures) == 1 and found.pictures[0].x0 < 100
+    columns = [Line("春风吹绿", Box(700, 60, 724, 380), 0.9, Direction.VERTICAL), Line("万顷良田", Box(660, 60, 684, 380), 0.9, Direction.VERTICAL)]
+    engine = RegionEngine(columns)
+    page = run(Page(number=1, width=800, height=600, lines=[Line("标题", Box(40, 20, 88, 44), 0.9)]), image, engine)
+    assert engine.calls and engine.calls[0][1] is Direction.VERTICAL
+    assert "春风吹绿万顷良田" in texts(page)

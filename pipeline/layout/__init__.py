@@ -45,12 +45,20 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     page_box = _page_box(page, image, lines)
     degrees = skew.estimate_degrees(lines)
     rotation = skew.Rotation(degrees, page_box.center) if degrees else None
+    originals: dict[int, Line] = {}
     if rotation is not None:
         lines, originals = _upright_lines(lines, rotation)
     regions = Regions()
     if image is not None and config.find_regions:
         upright_image = rotation.upright_image(image) if rotation is not None else image
         regions = find_regions(upright_image, [l.box for l in lines], size)
+    if engine is not None and image is not None and regions.unread_text:
+        found = _read_missed_text(regions.unread_text, image, engine, rotation)
+        if rotation is not None:
+            found, more = _upright_lines(found, rotation)
+            originals.update(more)
+        lines += found
+        size = blocking.body_size(lines) or size
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size)
@@ -144,6 +152,16 @@ def _reread_vertical_regions(lines: list[Line], size: float, image: np.ndarray |
             kept = [l for l in lines if not any(l is i for i in inside)]
             lines = kept + columns
     return lines
+
+
+def _read_missed_text(unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None) -> list[Line]:
+    """Have the engine read regions that hold text the page OCR did not find."""
+    found = []
+    for box, writing in unread:
+        region = rotation.original(box) if rotation is not None else box
+        found += [l for l in engine.read_region(image, region, writing) if l.text.strip() and l.box is not None]
+    direction.mark_vertical(found)
+    return found
 
 
 def _frame_edges(frames: list[Box]) -> list[Box]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from pipeline.document import Box
+from pipeline.document import Box, Direction
 
 # A rule is at least this many character heights long; shorter dark runs are strokes of text.
 RULE_MIN_CHARS = 5.0
@@ -22,6 +22,8 @@ FRAME_SIDE_COVERAGE = 0.8
 PICTURE_MIN_CHARS = 3.0
 PICTURE_MAX_TEXT_COVER = 0.25
 PICTURE_MIN_DENSITY = 0.2
+# Text the OCR missed shows at least this many regular columns (or rows) of ink in its profile.
+TEXT_MIN_RUNS = 4
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Regions:
     vertical_rules: list[Box] = field(default_factory=list)
     frames: list[Box] = field(default_factory=list)
     pictures: list[Box] = field(default_factory=list)
+    unread_text: list[tuple[Box, Direction]] = field(default_factory=list)  # text the page OCR missed
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -68,7 +71,7 @@ def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> 
     for box, source in [(b, horizontal) for b in regions.horizontal_rules] + [(b, vertical) for b in regions.vertical_rules]:
         y0, y1, x0, x1 = int(box.y0), int(box.y1), int(box.x0), int(box.x1)
         rules[y0:y1, x0:x1] = source[y0:y1, x0:x1]
-    regions.pictures = _pictures(ink, rules, text_boxes, char_size)
+    regions.pictures, regions.unread_text = _pictures(ink, rules, text_boxes, char_size)
     regions.frames = [f for f in _frames(rules, char_size) if not _on_picture(f, regions.pictures, char_size)]
     regions.horizontal_rules = [r for r in regions.horizontal_rules if not _on_picture(r, regions.pictures, char_size)]
     regions.vertical_rules = [r for r in regions.vertical_rules if not _on_picture(r, regions.pictures, char_size)]
@@ -118,8 +121,10 @@ def _same_box(a: Box, b: Box, tolerance: float) -> bool:
     return all(abs(p - q) <= tolerance for p, q in zip(a.to_list(), b.to_list()))
 
 
-def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_size: float) -> list[Box]:
-    """Large ink regions that are not text: photos, drawings, maps."""
+def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_size: float) -> tuple[list[Box], list[tuple[Box, Direction]]]:
+    """Large ink regions without OCR lines: pictures (photos, drawings, maps), or text the page
+    OCR missed (dense vertical columns are often not detected on a full page), told apart by the
+    regular columns or rows of ink and white that text leaves in its projection profiles."""
     mask = cv2.subtract(ink, rules)
     pad = int(char_size * 0.3)
     for box in text_boxes:
@@ -128,13 +133,46 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
     count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     minimum = PICTURE_MIN_CHARS * char_size
-    pictures = []
+    pictures, unread = [], []
     for x, y, w, h, _area in stats[1:count]:
         if w < minimum or h < minimum:
             continue
         box = Box(float(x), float(y), float(x + w), float(y + h))
-        density = float((mask[y : y + h, x : x + w] > 0).mean())
         covered = sum(box.intersection_area(t) for t in text_boxes) / box.area
-        if density >= PICTURE_MIN_DENSITY and covered <= PICTURE_MAX_TEXT_COVER:
+        if covered > PICTURE_MAX_TEXT_COVER:
+            continue
+        crop = mask[y : y + h, x : x + w] > 0
+        direction = text_direction(crop)
+        if direction is not None:
+            unread.append((box, direction))
+        elif float(crop.mean()) >= PICTURE_MIN_DENSITY:
             pictures.append(box)
-    return pictures
+    return pictures, unread
+
+
+def text_direction(crop: np.ndarray) -> Direction | None:
+    """VERTICAL if the region's ink stands in regular columns, HORIZONTAL if in regular rows, else None.
+
+    Type set on a grid shows both; the lines are the runs with the wider white between them.
+    """
+    scores = {}
+    for direction, axis in ((Direction.VERTICAL, 0), (Direction.HORIZONTAL, 1)):
+        profile = crop.mean(axis=axis)
+        inked = profile > max(0.02, 0.1 * float(profile.max()))
+        runs = _runs(inked)
+        if len(runs) < TEXT_MIN_RUNS:
+            continue
+        widths = np.array([b - a for a, b in runs], dtype=float)
+        gaps = np.array([runs[i + 1][0] - runs[i][1] for i in range(len(runs) - 1)], dtype=float)
+        regular = widths.std() <= 0.5 * widths.mean() and gaps.mean() <= 1.5 * widths.mean()
+        if regular and 0.1 <= 1 - inked.mean() <= 0.6:
+            scores[direction] = gaps.mean() / widths.mean()
+    # the white between lines is wider than the white between characters of one line
+    return max(scores, key=scores.get) if scores else None
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) of each run of True."""
+    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
