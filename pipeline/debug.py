@@ -65,9 +65,15 @@ def write_overlay(page: Page, image: np.ndarray, path: Path) -> Path:
     centres = []
     for block in page.blocks:
         colour = ROLE_COLOURS[block.role]
+        previous = None
         for line in block.lines:
-            if line.box is not None:
-                cv2.rectangle(canvas, _point(line.box.x0, line.box.y0), _point(line.box.x1, line.box.y1), colour, 1)
+            if line.box is None:
+                continue
+            cv2.rectangle(canvas, _point(line.box.x0, line.box.y0), _point(line.box.x1, line.box.y1), colour, 1)
+            start = _point(line.box.x0, line.box.y0) if line.direction.value == "horizontal" else _point(line.box.x1, line.box.y0)
+            if previous is not None:  # the order of lines inside the block, thin
+                cv2.line(canvas, previous, start, colour, 1)
+            previous = _point(line.box.x1, line.box.y1) if line.direction.value == "horizontal" else _point(line.box.x0, line.box.y1)
         if block.box is None:
             continue
         cv2.rectangle(canvas, _point(block.box.x0, block.box.y0), _point(block.box.x1, block.box.y1), colour, 2 * scale)
