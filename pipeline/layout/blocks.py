@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 import unicodedata
+from functools import lru_cache
 from statistics import median
 
 from pipeline.document import Block, Box, Direction, Line
@@ -31,6 +32,7 @@ MIN_GUTTER_CHARS = 0.5
 GUTTER_CHARS = 1.2
 
 
+@lru_cache(maxsize=65536)
 def text_units(text: str) -> float:
     """The text's length in full-width character cells: Latin letters and digits count half;
     ambiguous-width marks (“”—…) are set full width in Chinese type."""
@@ -81,11 +83,17 @@ def join_fragments(lines: list[Line], separators: list[Box]) -> list[Line]:
 
 
 def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
+    if not lines:
+        return []
+    band = max(1.0, median(l.box.height for l in lines))
     rows: list[list[Line]] = []
+    by_band: dict[int, list[int]] = {}  # rows indexed by the band of their first piece's centre
     for line in sorted(lines, key=lambda l: l.box.x0):
-        for row in rows:
-            last = row[-1].box
-            box = line.box
+        box = line.box
+        key = int(box.center[1] // band)
+        target = None
+        for index in (i for k in (key - 1, key, key + 1) for i in by_band.get(k, ())):
+            last = rows[index][-1].box
             overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
             small = min(last.height, box.height)
             if (
@@ -94,10 +102,13 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
                 and -0.2 * small <= box.x0 - last.x1 <= 0.6 * small
                 and not _separated(last, box, separators)
             ):
-                row.append(line)
+                target = index
                 break
-        else:
+        if target is None:
             rows.append([line])
+            by_band.setdefault(key, []).append(len(rows) - 1)
+        else:
+            rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
 
 
