@@ -96,8 +96,12 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
         return Role.BYLINE
     if len(block.lines) <= 4 and patterns.is_caption(text):
         return Role.CAPTION
-    if size >= LARGER_SIZE * body and len(block.lines) <= 2:
+    if few_lines and compact(text).startswith(("——", "—", "--")) and len(compact(text)) > 3:
+        return Role.SUBTITLE
+    if size >= LARGER_SIZE * body and few_lines:
         return Role.SUBHEAD
+    if size >= LARGER_SIZE * body:
+        return Role.LEAD  # several lines set larger than the body: a lead (导语)
     if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
         return Role.LEAD
     return Role.BODY
