@@ -53,11 +53,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         upright_image = rotation.upright_image(image) if rotation is not None else image
         regions = find_regions(upright_image, [l.box for l in lines], size)
     if engine is not None and image is not None and regions.unread_text:
-        found = _read_missed_text(regions.unread_text, image, engine, rotation)
-        if rotation is not None:
-            found, more = _upright_lines(found, rotation)
-            originals.update(more)
-        lines += found
+        lines = _read_missed_text(lines, regions.unread_text, image, engine, rotation, originals)
         size = blocking.body_size(lines) or size
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
@@ -154,14 +150,45 @@ def _reread_vertical_regions(lines: list[Line], size: float, image: np.ndarray |
     return lines
 
 
-def _read_missed_text(unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None) -> list[Line]:
-    """Have the engine read regions that hold text the page OCR did not find."""
-    found = []
+def _read_missed_text(
+    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, Line]
+) -> list[Line]:
+    """Have the engine read regions holding text the page OCR did not find.
+
+    A vertical region grows over the vertical columns the page OCR did find beside it: the whole
+    block is re-read and its columns replace the page OCR's (cropped vertical blocks read far
+    better than the page). Re-read lines the page OCR already had are otherwise dropped.
+    """
     for box, writing in unread:
-        region = rotation.original(box) if rotation is not None else box
-        found += [l for l in engine.read_region(image, region, writing) if l.text.strip() and l.box is not None]
-    direction.mark_vertical(found)
-    return found
+        region = _grow_vertical(box, lines) if writing is Direction.VERTICAL else box
+        inside = [l for l in lines if direction.inside(l, region)]
+        read = [l for l in engine.read_region(image, rotation.original(region) if rotation is not None else region, writing) if l.text.strip() and l.box is not None]
+        direction.mark_vertical(read)
+        if rotation is not None:
+            read, more = _upright_lines(read, rotation)
+            originals.update(more)
+        if writing is Direction.VERTICAL and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
+            lines = [l for l in lines if not any(l is i for i in inside)] + read
+        else:
+            lines = lines + [l for l in read if not any(l.box.intersection_area(k.box) > 0.5 * min(l.box.area, k.box.area) for k in lines)]
+    return lines
+
+
+def _grow_vertical(region: Box, lines: list[Line]) -> Box:
+    """The region with the vertical columns standing beside it, repeatedly, up to the block's edges."""
+    columns = [l for l in lines if l.direction is Direction.VERTICAL]
+    grown = True
+    while grown:
+        grown = False
+        for line in columns:
+            box = line.box
+            if region.x0 <= box.x0 and box.x1 <= region.x1 and region.y0 <= box.y0 and box.y1 <= region.y1:
+                continue
+            beside = box.x1 >= region.x0 - box.width and box.x0 <= region.x1 + box.width
+            overlap = min(box.y1, region.y1) - max(box.y0, region.y0)
+            if beside and overlap > 0.5 * min(box.height, region.height):
+                region, grown = region.union(box), True
+    return region
 
 
 def _frame_edges(frames: list[Box]) -> list[Box]:

@@ -135,19 +135,41 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
     minimum = PICTURE_MIN_CHARS * char_size
     pictures, unread = [], []
     for x, y, w, h, _area in stats[1:count]:
-        if w < minimum or h < minimum:
+        if max(w, h) < minimum or min(w, h) < 0.5 * char_size:
             continue
         box = Box(float(x), float(y), float(x + w), float(y + h))
-        covered = sum(box.intersection_area(t) for t in text_boxes) / box.area
-        if covered > PICTURE_MAX_TEXT_COVER:
+        crop = mask[y : y + h, x : x + w] > 0  # the ink no OCR line accounts for
+        if min(w, h) < minimum:  # one line's width: a line the OCR missed, or nothing
+            if max(w, h) >= 3 * min(w, h) and 0.1 <= float(crop.mean()) <= 0.7:
+                unread.append((box, Direction.VERTICAL if h > w else Direction.HORIZONTAL))
             continue
-        crop = mask[y : y + h, x : x + w] > 0
         direction = text_direction(crop)
         if direction is not None:
             unread.append((box, direction))
-        elif float(crop.mean()) >= PICTURE_MIN_DENSITY:
+            continue
+        covered = sum(box.intersection_area(t) for t in text_boxes) / box.area
+        if covered <= PICTURE_MAX_TEXT_COVER and float(crop.mean()) >= PICTURE_MIN_DENSITY:
             pictures.append(box)
-    return pictures, unread
+    return pictures, _merge_neighbours(unread, char_size)
+
+
+def _merge_neighbours(regions: list[tuple[Box, Direction]], char_size: float) -> list[tuple[Box, Direction]]:
+    """Missed lines side by side (columns next to columns, rows over rows) are read as one region."""
+    merged: list[tuple[Box, Direction]] = []
+    for box, direction in sorted(regions, key=lambda r: (r[1].value, r[0].x0, r[0].y0)):
+        for index, (other, other_direction) in enumerate(merged):
+            if other_direction is not direction:
+                continue
+            if direction is Direction.VERTICAL:
+                near = box.x0 - other.x1 <= 1.5 * char_size and min(box.y1, other.y1) - max(box.y0, other.y0) > 0.5 * min(box.height, other.height)
+            else:
+                near = box.y0 - other.y1 <= 1.5 * char_size and min(box.x1, other.x1) - max(box.x0, other.x0) > 0.5 * min(box.width, other.width)
+            if near:
+                merged[index] = (other.union(box), direction)
+                break
+        else:
+            merged.append((box, direction))
+    return merged
 
 
 def text_direction(crop: np.ndarray) -> Direction | None:
