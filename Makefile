@@ -7,9 +7,9 @@ RAPIDOCR_WHEEL := rapidocr==3.10.0
 APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei tesseract-ocr \
 	tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
 
-.PHONY: setup system-packages run test test-all bench lint clean
+.PHONY: setup models system-packages run test test-all bench bench-pages lint clean
 
-setup: $(STAMP)
+setup: $(STAMP) models
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ $(STAMP): pyproject.toml
 	# from overwriting the cv2 that paddleocr's opencv-contrib-python provides.
 	$(PY) -m pip install -q --no-deps $(RAPIDOCR_WHEEL)
 	touch $@
+
+# OCR models: copied out of the installed rapidocr wheel into models/<name>/ and sha256-checked
+# (never downloaded at run time); `$(PY) -m pipeline.models check` verifies them.
+models: $(STAMP)
+	$(PY) -m pipeline.models install
 
 # Fonts (benchmark pages) and Tesseract (optional engine and peer) come from Debian packages.
 system-packages:
@@ -37,7 +42,11 @@ test-all: setup system-packages
 	$(PY) -m pytest -q
 
 bench: setup system-packages
-	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.bench $(if $(CI),--subset ci)
+
+# Re-render the benchmark pages in samples/bench/ from samples/articles/ (deterministic).
+bench-pages: setup system-packages
+	$(PY) -m pipeline.bench.generate
 
 lint: setup
 	$(PY) -m pyflakes pipeline tests 2>/dev/null || $(PY) -m compileall -q pipeline tests

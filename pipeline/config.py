@@ -45,10 +45,16 @@ class OcrConfig:
     engine: str = "rapidocr"
     threads: int = 2
     replay_file: Path | None = None  # for the replay engine: stored OCR results (JSON)
+    target_char_height: int = 32  # px: pages are scaled for detection so characters are about this tall
+    tile_size: int = 2048  # px: larger (scaled) pages are detected in overlapping tiles of this size
+    tesseract_languages: str = "chi_sim+chi_tra+eng"
+    save_replay: Path | None = None  # record the engine's results here as a replay file
 
     def __post_init__(self) -> None:
         _check_choice("ocr", "engine", self.engine, ENGINES)
         _check_range("ocr", "threads", self.threads, 1, 256)
+        _check_range("ocr", "target_char_height", self.target_char_height, 8, 128)
+        _check_range("ocr", "tile_size", self.tile_size, 256, 8192)
         if self.engine == "replay" and self.replay_file is None:
             raise UsageError("ocr.engine = 'replay' needs ocr.replay_file (stored OCR results)")
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from pipeline import debug, inputs, layout, normalize, paragraphs, textmode
 from pipeline.config import Config
 from pipeline.document import Document, Page
-from pipeline.errors import UsageError
 
 
 def process_text(text: str, config: Config, source: str = "-") -> Document:
@@ -16,22 +17,6 @@ def process_text(text: str, config: Config, source: str = "-") -> Document:
     lines = inputs.text_lines(text, source)
     document = textmode.segment(lines, source=source)
     return normalize.run(document, config.normalize)
-
-
-def layout_page(page: Page, image, config: Config, engine=None) -> Page:
-    """After OCR: blocks, roles and reading order, then paragraphs; debug files when asked.
-
-    `image` is the page as OCR saw it (numpy array) or None; `engine` re-reads vertical regions.
-    """
-    ocr_lines = list(page.lines)
-    page = paragraphs.build(layout.analyze(page, image, config.layout, engine))
-    directory = config.output.debug_dir
-    if directory is not None:
-        debug.write_ocr_lines(ocr_lines, page.number, directory)
-        debug.write_layout(page, directory)
-        if image is not None:
-            debug.write_overlay(page, image, Path(directory) / f"{debug.page_stem(page.number)}.overlay.png")
-    return page
 
 
 def process_file(path: Path, config: Config) -> Document:
@@ -43,4 +28,86 @@ def process_file(path: Path, config: Config) -> Document:
     if kind == "text":
         data = path.read_bytes()
         return process_text(inputs.decode_text(data, config.input.encoding, str(path)), config, str(path))
-    raise UsageError(f"{path}: image and PDF input is not available in this version; give OCR text (.txt)")
+    return process_scan(path, config, kind)
+
+
+def process_scan(path: Path, config: Config, kind: str, progress: bool = True) -> Document:
+    """Image or PDF: pages -> preprocess -> OCR -> layout -> normalise. The engine loads on the
+    first page that needs OCR (not at all for blank pages or PDF text layers)."""
+    from tqdm import tqdm
+
+    from pipeline import ocr, pages
+
+    document = Document(source=str(path))
+    engine = None
+    recorder = None
+    count = pages.page_count(path) if progress else 1
+    bar = tqdm(total=count, unit="page", file=sys.stderr, disable=not progress or count < 2 or not sys.stderr.isatty(), leave=False)
+    try:
+        for number, image in pages.load_pages(path, config.input):
+            if engine is None and not _page_skips_ocr(path, kind, number, image, config):
+                engine = ocr.get_engine(config.ocr)
+                if config.ocr.save_replay is not None:
+                    from pipeline.ocr.replay import RecordingEngine
+
+                    engine = recorder = RecordingEngine(engine)
+                document.meta["ocr"] = engine.versions()
+            document.pages.append(read_page(path, kind, number, image, engine, config))
+            bar.update(1)
+    finally:
+        bar.close()
+    if recorder is not None:
+        recorder.save(config.ocr.save_replay)
+    return normalize.run(document, config.normalize)
+
+
+def _page_skips_ocr(path: Path, kind: str, number: int, image: np.ndarray, config: Config) -> bool:
+    from pipeline import pages
+
+    if pages.page_problem(image) is not None:
+        return True
+    return kind == "pdf" and config.input.use_pdf_text and bool(pages.pdf_text_lines(path, number, config.input.dpi))
+
+
+def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, config: Config) -> Page:
+    """One page image -> a Page with blocks; boxes in the page image's own pixels."""
+    from pipeline import ocr, pages, preprocess
+
+    height, width = image.shape[:2]
+    problem = pages.page_problem(image)
+    if problem is not None:
+        return Page(number=number, width=width, height=height, warnings=[f"page {number}: {problem}"])
+    if kind == "pdf" and config.input.use_pdf_text:
+        text_lines = pages.pdf_text_lines(path, number, config.input.dpi)
+        if text_lines:
+            page = Page(number=number, width=width, height=height, lines=text_lines, meta={"text_source": "pdf text layer"})
+            return layout_page(page, image, config)
+    if engine.name == "replay":  # stored lines are already in the original page's pixels
+        page = ocr.recognize_page(image, engine, number)
+    else:
+        prepared = preprocess.run(image, config.preprocess)
+        page = ocr.recognize_page(prepared.image, engine, number)
+        page.width, page.height = width, height
+        page.lines = preprocess.lines_to_original(page.lines, prepared.transform)
+        page.meta["preprocess"] = prepared.record()
+        if hasattr(engine, "record_page"):  # --save-replay keeps the lines in original pixels
+            engine.record_page(number, page.lines)
+    if not page.lines:
+        page.warnings.append(f"page {number}: no text was found")
+    return layout_page(page, image, config, engine)
+
+
+def layout_page(page: Page, image: np.ndarray | None, config: Config, engine=None) -> Page:
+    """After OCR: blocks, roles and reading order, then paragraphs; debug files when asked.
+
+    `image` is the page in the pixels of the lines' boxes; `engine` re-reads vertical regions.
+    """
+    ocr_lines = list(page.lines)
+    page = paragraphs.build(layout.analyze(page, image, config.layout, engine))
+    directory = config.output.debug_dir
+    if directory is not None:
+        debug.write_ocr_lines(ocr_lines, page.number, directory)
+        debug.write_layout(page, directory)
+        if image is not None:
+            debug.write_overlay(page, image, Path(directory) / f"{debug.page_stem(page.number)}.overlay.png")
+    return page
