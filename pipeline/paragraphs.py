@@ -52,6 +52,8 @@ def build(page: Page) -> Page:
             block.paragraphs = _flowing_paragraphs(block, pictures)
             if previous is not None and _continues(previous, block):
                 block.paragraphs[0].continues = True
+        elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
+            block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
         previous = block if not block.role.is_furniture else previous

@@ -22,6 +22,7 @@ from pipeline.config import LayoutConfig
 from pipeline.document import Document, Line, Page
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+SHOWN = ("ordered_cer", "order_free_cer", "boundary_f1", "kendall_tau", "role_accuracy", "layout_seconds")
 
 
 def engine_order(truth_page: Page) -> Page:
@@ -54,8 +55,9 @@ def run_page(truth_path: Path, use_image: bool) -> dict:
 
 
 def page_class(name: str) -> str:
-    """The page's class from its id (the generator names pages <class>-<n>[-<variant>])."""
-    return name.split("-")[0]
+    """The page class from its id pNN-LAYOUT-SCRIPT-CONDITION: layout (h5, v) and condition."""
+    parts = name.split("-")
+    return "-".join(parts[1:2] + parts[3:4]) if len(parts) >= 4 else parts[0]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for path in truths:
         results[path.name[: -len(".truth.json")]] = run_page(path, not args.no_image)
-    numeric = sorted({k for r in results.values() for k, v in r.items() if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    numeric = [k for k in SHOWN if any(r.get(k) is not None for r in results.values())]
     print("page".ljust(28) + "".join(k[:12].rjust(13) for k in numeric))
     groups: dict[str, list[dict]] = defaultdict(list)
     for name, measures in results.items():
@@ -79,11 +81,16 @@ def main(argv: list[str] | None = None) -> int:
         print(name[:28].ljust(28) + "".join(_cell(measures.get(k)) for k in numeric))
     print()
     for group, members in sorted(groups.items()) + [("ALL", list(results.values()))]:
-        means = {k: sum(m[k] for m in members if k in m) / max(1, sum(1 for m in members if k in m)) for k in numeric}
+        means = {k: _mean([m.get(k) for m in members]) for k in numeric}
         print(f"{group} ({len(members)})"[:28].ljust(28) + "".join(_cell(means[k]) for k in numeric))
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
+
+
+def _mean(values: list) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 def _cell(value: object) -> str:

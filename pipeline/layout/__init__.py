@@ -20,7 +20,10 @@ from pipeline.layout.regions import Regions, find_regions
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
     from pipeline.ocr.base import OcrEngine
 
-HEADING_ORDER = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE)
+# Inside an article: kicker, headline, subtitle, byline, lead, then the body columns with their
+# subheads in reading order, then picture captions, then the jump line.
+ARTICLE_ORDER = {Role.KICKER: 0, Role.HEADLINE: 1, Role.SUBTITLE: 2, Role.BYLINE: 3, Role.LEAD: 4, Role.CAPTION: 6, Role.JUMP: 7}
+BODY_RANK = 5
 # Marks smaller than this fraction of the body size are dirt, not characters (kept in the JSON meta).
 SPECK_SIZE = 0.35
 
@@ -217,9 +220,7 @@ def _reading_order(found: list[Block], regions: Regions, size: float) -> tuple[l
         )
         tree = order.xy_cut(items, separators, size)
         for group in order.articles(tree):
-            headings = [b for b in group if b.role in HEADING_ORDER]
-            rest = [b for b in group if b.role not in HEADING_ORDER]
-            group = sorted(headings, key=lambda b: HEADING_ORDER.index(b.role)) + rest
+            group = sorted(group, key=lambda b: ARTICLE_ORDER.get(b.role, BODY_RANK))  # stable: XY order within a rank
             article_id = len(articles) + 1
             start = len(ordered)
             for block in group:

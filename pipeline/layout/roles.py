@@ -49,6 +49,23 @@ def block_size(block: Block) -> float:
     return float(median(line_size(line) for line in block.lines))
 
 
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def pattern_text(text: str) -> str:
+    """The text as the shared patterns expect it: simplified characters, without the brackets or
+    markers that enclose a byline ('■（代雅雯 記者 周萱）' -> '代雅雯 记者 周萱')."""
+    return _to_simplified().convert(text.strip()).strip("■□◎●▲△ ").removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")").strip()
+
+
+def is_byline(text: str) -> bool:
+    return patterns.is_byline(pattern_text(text))
+
+
 def matches(kind: str, text: str) -> bool:
     text = compact(text)
     return any(p.fullmatch(text) for p in furniture_patterns()[kind])
@@ -59,7 +76,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
     top, bottom = _furniture_bands(page, rules)
     for block in blocks:
         block.role = _first_role(block, body, page, top, bottom, frames)
-    _edge_furniture(blocks, body, page)
+    _edge_furniture(blocks, body, page, ruled_top=top > page.y0, ruled_bottom=bottom < page.y1)
     _resolve_heading_clusters(blocks, body)
     _captions(blocks, pictures, body)
     _lone_subheads(blocks)
@@ -82,19 +99,19 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
     if box.y0 >= bottom:
         return Role.FOOTER
     few_lines = len(block.lines) <= 2
-    if few_lines and patterns.is_jump_line(text):
+    if few_lines and patterns.is_jump_line(pattern_text(text)):
         return Role.JUMP
     near_top = box.y1 <= page.y0 + EDGE_BAND * page.height
     near_bottom = box.y0 >= page.y1 - EDGE_BAND * page.height
     if few_lines and (near_top or near_bottom) and size < HEADING_SIZE * body and matches("header", text):
         return Role.HEADER if near_top else Role.FOOTER
-    if few_lines and patterns.is_editor_credit(text):
+    if few_lines and patterns.is_editor_credit(pattern_text(text)):
         return Role.HEADER if near_top else Role.FOOTER
     if size >= HEADING_SIZE * body:
-        return Role.KEYWORD if patterns.is_keyword(text) else Role.HEADLINE
-    if few_lines and patterns.is_byline(text):
+        return Role.KEYWORD if patterns.is_keyword(pattern_text(text)) else Role.HEADLINE
+    if few_lines and is_byline(text):
         return Role.BYLINE
-    if len(block.lines) <= 4 and patterns.is_caption(text):
+    if len(block.lines) <= 4 and patterns.is_caption(_to_simplified().convert(text)):
         return Role.CAPTION
     if few_lines and compact(text).startswith(("——", "—", "--")) and len(compact(text)) > 3:
         return Role.SUBTITLE
@@ -107,9 +124,9 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
     return Role.BODY
 
 
-def _edge_furniture(blocks: list[Block], body: float, page: Box) -> None:
+def _edge_furniture(blocks: list[Block], body: float, page: Box, ruled_top: bool, ruled_bottom: bool) -> None:
     """Small one- or two-line blocks in the top or bottom band, outside all running text: running
-    heads, page numbers, dates."""
+    heads, page numbers, dates. Where a page-wide rule marks off the band, the rule decides."""
     text_blocks = [b for b in blocks if len(b.lines) >= 3 and not b.role.is_furniture]
     if not text_blocks:
         return
@@ -118,9 +135,9 @@ def _edge_furniture(blocks: list[Block], body: float, page: Box) -> None:
     for block in blocks:
         if block.role.is_furniture or len(block.lines) > 2 or block_size(block) >= LARGER_SIZE * body:
             continue
-        if block.box.y1 <= text_top + 0.2 * body and block.box.y0 <= page.y0 + EDGE_BAND * page.height:
+        if not ruled_top and block.box.y1 <= text_top + 0.2 * body and block.box.y0 <= page.y0 + EDGE_BAND * page.height:
             block.role = Role.HEADER
-        elif block.box.y0 >= text_bottom - 0.2 * body and block.box.y1 >= page.y1 - EDGE_BAND * page.height:
+        elif not ruled_bottom and block.box.y0 >= text_bottom - 0.2 * body and block.box.y1 >= page.y1 - EDGE_BAND * page.height:
             block.role = Role.FOOTER
 
 
@@ -220,9 +237,9 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
 
 
 def _special_line_role(line, block: Block, size: float) -> Role | None:
-    if patterns.is_jump_line(line.text):
+    if patterns.is_jump_line(pattern_text(line.text)):
         return Role.JUMP
-    if patterns.is_byline(line.text):
+    if is_byline(line.text):
         return Role.BYLINE
     if block.direction is not Direction.HORIZONTAL:
         return None
