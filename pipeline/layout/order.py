@@ -49,7 +49,10 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     extent = Box.enclosing([i.box for i in items])
     vertical_text = _mostly_vertical(items)
     h_gaps = _gaps(items, axis=1, size=size)
-    v_gaps = _gaps(items, axis=0, size=size)
+    # text runs down a column past a picture set across columns, so pictures and their captions
+    # do not close a gutter (they still keep stacked articles apart)
+    flowing = [i for i in items if i.block is not None and i.block.role is not Role.CAPTION]
+    v_gaps = _gaps(flowing, axis=0, size=size) if flowing else []
     h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal, extent, axis=1)]
     v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical, extent, axis=0)]
     wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
