@@ -17,9 +17,9 @@ from pipeline.document import Block, Box, Direction, Line
 # Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
 # which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.12
-VERTICAL_SIZE_TOLERANCE = 0.35
+VERTICAL_SIZE_TOLERANCE = 0.12
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
-THICKNESS_TOLERANCE = 0.3
+THICKNESS_TOLERANCE = 0.2
 # The gap between two lines of one block is at most this many line sizes.
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.

@@ -78,6 +78,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
         block.role = _first_role(block, body, page, top, bottom, frames)
     _edge_furniture(blocks, body, page, ruled_top=top > page.y0, ruled_bottom=bottom < page.y1)
     _resolve_heading_clusters(blocks, body)
+    _lines_at_headlines(blocks, body)
     _captions(blocks, pictures, body)
     _lone_subheads(blocks)
 
@@ -169,6 +170,23 @@ def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
             block.role = Role.KICKER if before else Role.SUBTITLE
 
 
+def _lines_at_headlines(blocks: list[Block], body: float) -> None:
+    """A lone short line set just over a headline and within its width is its kicker (kickers are
+    often set at body size); one just under it, not a byline, is its subtitle."""
+    for headline in [b for b in blocks if b.role is Role.HEADLINE and b.direction is Direction.HORIZONTAL]:
+        for block in blocks:
+            if block.role not in (Role.BODY, Role.SUBHEAD) or len(block.lines) != 1 or block.direction is not Direction.HORIZONTAL:
+                continue
+            box = block.box
+            inside = box.x0 >= headline.box.x0 - body and box.x1 <= headline.box.x1 + body
+            if not inside or block_text(block).rstrip().endswith(SENTENCE_END):
+                continue
+            if 0 <= headline.box.y0 - box.y1 <= 1.0 * body:
+                block.role = Role.KICKER
+            elif 0 <= box.y0 - headline.box.y1 <= 0.6 * body and box.width < 0.9 * headline.box.width:
+                block.role = Role.SUBTITLE
+
+
 def _stacked(a: Block, b: Block, body: float) -> bool:
     """Two heading blocks set one after the other (above/below, or side by side if vertical)."""
     if a.direction is Direction.VERTICAL and b.direction is Direction.VERTICAL:
@@ -184,7 +202,7 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
     """Short blocks just under (or over) a picture and mostly within its width are its caption."""
     for picture in pictures:
         for block in blocks:
-            if block.role not in (Role.BODY, Role.SUBHEAD, Role.UNKNOWN) or len(block.lines) > 4:
+            if block.role not in (Role.BODY, Role.SUBHEAD, Role.UNKNOWN) or len(block.lines) > 2:
                 continue
             box = block.box
             overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
