@@ -194,6 +194,13 @@ def _grow_vertical(region: Box, lines: list[Line]) -> Box:
     return region
 
 
+def _on_edge(rule: Box, frame: Box, tolerance: float) -> bool:
+    """A rule that is one side of a frame."""
+    inside = frame.x0 - tolerance <= rule.x0 and rule.x1 <= frame.x1 + tolerance and frame.y0 - tolerance <= rule.y0 and rule.y1 <= frame.y1 + tolerance
+    on_side = min(abs(rule.y0 - frame.y0), abs(rule.y1 - frame.y1), abs(rule.x0 - frame.x0), abs(rule.x1 - frame.x1)) <= tolerance
+    return inside and on_side
+
+
 def _frame_edges(frames: list[Box]) -> list[Box]:
     edges = []
     for f in frames:
@@ -203,20 +210,25 @@ def _frame_edges(frames: list[Box]) -> list[Box]:
 
 def _reading_order(found: list[Block], regions: Regions, size: float) -> tuple[list[Block], list[Article]]:
     """Header furniture first, then articles in page order (headings first inside each), then footer."""
-    def by_rows(block: Block) -> tuple[int, float]:
-        return round(block.box.center[1] / size), block.box.x0
+    def furniture(role: Role) -> list[Block]:
+        blocks = [b for b in found if b.role is role]
+        if len(blocks) < 2:
+            return blocks
+        return [i.block for i in order.leaves(order.xy_cut([order.Item(b.box, b) for b in blocks], order.Separators([], []), size))]
 
-    header = sorted((b for b in found if b.role is Role.HEADER), key=by_rows)
-    footer = sorted((b for b in found if b.role is Role.FOOTER), key=by_rows)
+    header, footer = furniture(Role.HEADER), furniture(Role.FOOTER)
     content = [b for b in found if not b.role.is_furniture]
     ordered: list[Block] = list(header)
     articles: list[Article] = []
     if content:
         items = [order.Item(b.box, b) for b in content] + [order.Item(p) for p in regions.pictures]
         frames = _frame_edges(regions.frames)
+        on_frame = [r for r in regions.horizontal_rules + regions.vertical_rules if any(_on_edge(r, f, size) for f in regions.frames)]
         separators = order.Separators(
-            horizontal=regions.horizontal_rules + [e for e in frames if e.width > e.height],
-            vertical=regions.vertical_rules + [e for e in frames if e.height >= e.width],
+            horizontal=[r for r in regions.horizontal_rules if r not in on_frame],
+            vertical=[r for r in regions.vertical_rules if r not in on_frame],
+            frame_horizontal=[e for e in frames if e.width > e.height],
+            frame_vertical=[e for e in frames if e.height >= e.width],
         )
         tree = order.xy_cut(items, separators, size)
         for group in order.articles(tree):

@@ -319,7 +319,11 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
-    if not tail and not (similar_size(previous, line, tolerance) and same_thickness):
+    # two full lines of one column (both edges on the column's) are one type whatever their pitch
+    # says (justification spreads lines holding half-width characters or middle dots)
+    slack_full = 0.6 * (p.y1 - p.y0)
+    full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
+    if not tail and not ((similar_size(previous, line, tolerance) or full_lines) and same_thickness):
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1

@@ -38,8 +38,12 @@ class Node:
 
 @dataclass(frozen=True)
 class Separators:
+    """Rules separate articles; frame edges (lead boxes, sidebars) guide cuts but keep articles whole."""
+
     horizontal: list[Box]
     vertical: list[Box]
+    frame_horizontal: list[Box] = field(default_factory=list)
+    frame_vertical: list[Box] = field(default_factory=list)
 
 
 def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Item:
@@ -53,8 +57,8 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     # do not close a gutter (they still keep stacked articles apart)
     flowing = [i for i in items if i.block is not None and i.block.role is not Role.CAPTION]
     v_gaps = _gaps(flowing, axis=0, size=size) if flowing else []
-    h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal, extent, axis=1)]
-    v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical, extent, axis=0)]
+    h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal + separators.frame_horizontal, extent, axis=1)]
+    v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical + separators.frame_vertical, extent, axis=0)]
     wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
     for gaps, axis in ((h_ruled, 1), (v_ruled, 0), (wide, 1), (v_gaps, 0), (h_gaps, 1)):
         if gaps:

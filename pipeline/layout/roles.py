@@ -257,7 +257,8 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
 def _special_line_role(line, block: Block, size: float) -> Role | None:
     if patterns.is_jump_line(pattern_text(line.text)):
         return Role.JUMP
-    if is_byline(line.text):
+    reach = block.box.y1 - line.box.y1 if block.direction is Direction.VERTICAL else block.box.x1 - line.box.x1
+    if is_byline(line.text) and reach >= 2 * size:  # a full line is a dateline inside its paragraph
         return Role.BYLINE
     if block.direction is not Direction.HORIZONTAL:
         return None
