@@ -24,8 +24,10 @@ THICKNESS_TOLERANCE = 0.2
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.
 MAX_ALIGN_OFFSET = 2.6
-# Lines up to this many body sizes high are checked for a merge across a gutter.
+# Lines up to this many body sizes high, set in body type (the gutter adds a little to the pitch),
+# are checked for a merge across a gutter.
 MERGED_MAX_SIZE = 1.6
+MERGED_PITCH_TOLERANCE = 0.12
 # A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
@@ -180,7 +182,12 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
     centres = [l.box.center[1] for l in body_lines]
     result: list[Line] = []
     for line in lines:
-        if line.direction is Direction.VERTICAL or line.box is None or not (0.8 * body_height <= line.box.height <= MERGED_MAX_SIZE * body_height):
+        if (
+            line.direction is Direction.VERTICAL
+            or line.box is None
+            or not (0.8 * body_height <= line.box.height <= MERGED_MAX_SIZE * body_height)
+            or size_range(line)[0] > (1 + MERGED_PITCH_TOLERANCE) * body_size  # larger type: a heading spanning columns
+        ):
             result.append(line)
             continue
         if line.char_boxes and len(line.char_boxes) == len(line.text):

@@ -15,6 +15,8 @@ from pipeline.document import Block, Box, Direction, Role
 
 # Horizontal whitespace at least this many body character sizes high separates stacked articles.
 WIDE_GAP = 1.5
+# Items may overlap by up to twice this many characters and still leave a gap between them.
+OVERLAP_ALLOWANCE = 0.35
 # A rule separates a region when it spans at least this fraction of it.
 RULE_SPAN = 0.5
 
@@ -103,8 +105,12 @@ def _mostly_vertical(items: list[Item]) -> bool:
 
 
 def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]]:
-    """Empty bands across all items along `axis` (0: x, vertical gaps; 1: y, horizontal gaps)."""
-    margin = 0.15 * size
+    """Empty bands across all items along `axis` (0: x, vertical gaps; 1: y, horizontal gaps).
+
+    Items are trimmed by OVERLAP_ALLOWANCE characters at each end first, so a headline that runs
+    a little into the next column, or a skewed box, does not close a gutter; the gaps returned
+    are the untrimmed ones (possibly of negative width)."""
+    margin = OVERLAP_ALLOWANCE * size
     spans = []
     for item in items:
         low, high = (item.box.x0, item.box.x1) if axis == 0 else (item.box.y0, item.box.y1)
@@ -114,7 +120,7 @@ def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]
     gaps, reach = [], spans[0][1]
     for low, high in spans[1:]:
         if low > reach:
-            gaps.append((reach, low))
+            gaps.append((reach - margin, low + margin))
         reach = max(reach, high)
     return gaps
 
