@@ -98,7 +98,7 @@ class _Measured(NamedTuple):
             end == patterns.SENTENCE_END,
             end == patterns.CLAUSE_END,
             1.0 if text and text[-1] in _wide_punctuation() else 0.0,
-            _first_token_width(text),
+            first_token_width(text),
             _cannot_start_line(text),
         )
 
@@ -141,7 +141,7 @@ def _first_token_pattern() -> re.Pattern:
     return re.compile(rf"^(?:[{opening}]\s*)*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
 
 
-def _first_token_width(text: str) -> float:
+def first_token_width(text: str) -> float:
     """Width of what must start the line: a whole Latin word or number, or one character,
     with the opening marks before it and the marks that may not begin a line after it."""
     wide_marks = _wide_punctuation()
