@@ -202,9 +202,10 @@ def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
     A run too short to measure (a few heading lines between pattern lines) uses the width of the
     text around it (`fallback`)."""
     extents = [line.extent for line in run]
+    # Running lines, less those right after a sentence end (likely first lines, an indent short).
     running = [
-        line.extent if line.punctuated and not line.ends_sentence else None
-        for line in run
+        line.extent if line.punctuated and not line.ends_sentence and not (k and run[k - 1].ends_sentence) else None
+        for k, line in enumerate(run)
     ]
     if len(run) < MIN_NARROW_RUN:
         return [fallback or _percentile(extents, COLUMN_QUANTILE)] * len(run)
