@@ -52,9 +52,15 @@ def _needs_no_space(left: str, right: str) -> bool:
     return (a in "—–…⋯" and not spaced_dash) or (b in "—–…⋯" and not right[1:2] == " ")
 
 
+_PROSE_MARK_AFTER_CJK = re.compile(r"(?<=[^\x00-\x7f])[,;:!?()]")
+
+
 def display_width(text: str) -> float:
-    """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell."""
-    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
+    """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell, except
+    a comma, colon, bracket … right after Chinese, which OCR (or a web copy) often writes for the
+    full-width mark that was printed."""
+    half = len(text.encode("ascii", "ignore")) - len(_PROSE_MARK_AFTER_CJK.findall(text))
+    return len(text) - 0.5 * half
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +104,7 @@ class _Measured(NamedTuple):
             end == patterns.SENTENCE_END,
             end == patterns.CLAUSE_END,
             1.0 if text and text[-1] in _wide_punctuation() else 0.0,
-            _first_token_width(text),
+            first_token_width(text),
             _cannot_start_line(text),
         )
 
@@ -123,7 +129,7 @@ def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
     if line.evidence.indent is not None or line.ends_sentence:
         return False
     shortfall = _shortfall(line.evidence, full)
-    low, high = FIRST_LINE_INDENT - 0.75, FIRST_LINE_INDENT + 1.0
+    low, high = FIRST_LINE_INDENT - 0.75, FIRST_LINE_INDENT + 1.25  # an opening mark carried down makes it a cell shorter
     return low <= shortfall <= high or low <= shortfall + line.hanging <= high
 
 
@@ -141,7 +147,7 @@ def _first_token_pattern() -> re.Pattern:
     return re.compile(rf"^(?:[{opening}]\s*)*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
 
 
-def _first_token_width(text: str) -> float:
+def first_token_width(text: str) -> float:
     """Width of what must start the line: a whole Latin word or number, or one character,
     with the opening marks before it and the marks that may not begin a line after it."""
     wide_marks = _wide_punctuation()

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from pipeline import patterns
 from pipeline.document import Block, Document, Line, Page, Paragraph, Repair, Role
-from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, display_width, join_lines
+from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, display_width, first_token_width, join_lines
 
 NARROW_REGIME = 0.72  # a run of lines at most this fraction of the body's width is another column (lead box)
 MIN_NARROW_RUN = 4  # lines a narrow run needs before it counts as a box of its own
@@ -202,9 +202,10 @@ def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
     A run too short to measure (a few heading lines between pattern lines) uses the width of the
     text around it (`fallback`)."""
     extents = [line.extent for line in run]
+    # Running lines, less those right after a sentence end (likely first lines, an indent short).
     running = [
-        line.extent if line.punctuated and not line.ends_sentence else None
-        for line in run
+        line.extent if line.punctuated and not line.ends_sentence and not (k and run[k - 1].ends_sentence) else None
+        for k, line in enumerate(run)
     ]
     if len(run) < MIN_NARROW_RUN:
         return [fallback or _percentile(extents, COLUMN_QUANTILE)] * len(run)
@@ -242,14 +243,17 @@ def _is_wide(line: TextLine, width: float) -> bool:
     return line.extent >= width * WIDE_HEADING and not line.ends_sentence
 
 
-def _starts_paragraph(line: TextLine, width: float, strict: bool = False) -> bool:
-    """An indented line, or one about an indent shorter than the column that does not end a sentence.
-    Unless `strict`, a final mark may hang past the column's edge (so the line is measured without it)."""
+def _starts_paragraph(line: TextLine, width: float, strict: bool = False, next_line: TextLine | None = None) -> bool:
+    """An indented line, or one about an indent shorter than the column that does not end a sentence
+    (and is not short only because `next_line` begins with a word too long to fit). Unless `strict`,
+    a final mark may hang past the column's edge (so the line is measured without it)."""
     if line.indented:
         return True
     if line.ends_sentence:
         return False
     shortfall = width - line.extent
+    if next_line is not None and shortfall <= first_token_width(next_line.text) + 0.25:
+        return False
     hanging = 1.0 if not strict and line.text[-1] in patterns.load().internal_punctuation else 0.0
     return any(FULL_TOLERANCE <= s <= FIRST_LINE_INDENT + 1.5 for s in (shortfall, shortfall + hanging))
 
@@ -270,7 +274,8 @@ def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> in
         follower = run[end]
         # A lone candidate that could itself be a first line needs a clear paragraph start after it.
         strict = end - start == 1 and _first_line_like(run[start], widths[start])
-        continues = not _starts_paragraph(follower, widths[end], strict)
+        after = run[end + 1] if end + 1 < len(run) else None
+        continues = not _starts_paragraph(follower, widths[end], strict, after)
         if continues and not _is_wide(run[end - 1], widths[end - 1]):
             # The line before running text is that paragraph's first line, not a heading.
             end -= 1

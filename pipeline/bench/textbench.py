@@ -35,6 +35,7 @@ from pipeline import run
 from pipeline.bench.score import fold, paragraph_boundary_scores
 from pipeline.config import Config
 from pipeline.document import Role, reading_paragraphs
+from pipeline.repair import display_width
 
 ARTICLES = Path(__file__).resolve().parents[2] / "samples" / "articles"
 REGIMES = {
@@ -59,10 +60,6 @@ def load_articles(directory: Path = ARTICLES) -> list[dict]:
     return [a for a in articles if a.get("language") == "zh" and a.get("paragraphs")]
 
 
-def _cells(ch: str) -> float:
-    return 0.5 if ch.isascii() else 1.0
-
-
 def _tokens(text: str) -> list[str]:
     """Characters, with Latin words, numbers (10.7%, 1,200) and addresses kept whole, as a typesetter does."""
     return _TOKEN.findall(text)
@@ -73,8 +70,11 @@ def wrap(paragraph: str, width: int, indent: float) -> list[str]:
     lines: list[str] = []
     current, used, limit = "", 0.0, width - indent
     hanging = False
+    previous = ""
     for token in _tokens(paragraph):
-        size = sum(_cells(ch) for ch in token)
+        # Cells as the text mode measures them (a comma written after Chinese is full-width).
+        size = display_width(previous + token) - display_width(previous)
+        previous = token[-1]
         if hanging and token in NO_LINE_START:  # hanging punctuation: it stays on the full line
             current += token
             continue
@@ -87,7 +87,7 @@ def wrap(paragraph: str, width: int, indent: float) -> list[str]:
             while current and current[-1] in NO_LINE_END and len(current) > 1:  # an opening mark goes down
                 carried, current = current[-1] + carried, current[:-1]
             lines.append(current)
-            current, used, limit = carried, sum(_cells(ch) for ch in carried), width
+            current, used, limit = carried, display_width(carried), width
         hanging = False
         current += token
         used += size
@@ -148,7 +148,7 @@ def make_case(article: dict, regime: dict[str, tuple[int, int]], rng: random.Ran
             wrapped = wrap(text, column, 2.0)
             if justify:
                 wrapped = [
-                    _justify(line, column - (2.0 if k == 0 else 0.0) - sum(_cells(ch) for ch in line), rng) if k < len(wrapped) - 1 else line
+                    _justify(line, column - (2.0 if k == 0 else 0.0) - display_width(line), rng) if k < len(wrapped) - 1 else line
                     for k, line in enumerate(wrapped)
                 ]
             if keep_indent:
