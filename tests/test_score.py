@@ -64,7 +64,8 @@ def test_shuffled_paragraphs_lower_tau_not_recognition(truth):
     scores = score_page(truth, as_output(paragraphs))
     assert scores["kendall_tau"] < 0.5
     assert scores["ordered_cer"] > 0.3
-    assert scores["order_free_cer"] == 0 and scores["role_accuracy"] == 1
+    # Recognition is untouched; only a clause printed twice (subtitle and body) may land in the wrong copy.
+    assert scores["order_free_cer"] < 0.01 and scores["role_accuracy"] > 0.95
 
 
 def test_joined_paragraphs_lower_boundary_f1(truth):

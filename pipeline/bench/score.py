@@ -8,6 +8,7 @@ compare everything on the page.
 
 from __future__ import annotations
 
+import re
 import statistics
 import unicodedata
 from dataclasses import dataclass
@@ -110,14 +111,32 @@ def truth_paragraphs(page: Page) -> list[TruthParagraph]:
     return [TruthParagraph(fold(p.text), p.role, p.role.is_furniture) for p in reading_paragraphs(page, keep_furniture=True)]
 
 
+_GAP_BESIDE_CHINESE = re.compile(r"(?<=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])\s+|\s+(?=[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef])")
+
+
 def output_pieces(page: Page) -> list[Piece]:
     """The output's lines in its reading order with the role of their block; unplaced lines last.
-    An output without lines (text mode) gives its paragraphs."""
-    pieces = [Piece(fold(line.text), block.role) for block in page.blocks for line in block.lines]
-    pieces += [Piece(fold(line.text), None) for line in page.lines]
-    if not any(p.text for p in pieces):
-        pieces = [Piece(fold(p.text), block.role) for block in page.blocks for p in block.paragraphs]
+    An output without lines (text mode) gives its paragraphs. A line is cut where a space stands next
+    to Chinese text: such a line is usually pieces of neighbouring columns set side by side (Tesseract's
+    page-wide lines, a layout that joined lines across a gutter), an ordering fault, not a misreading."""
+    units = [(line.text, block.role) for block in page.blocks for line in block.lines]
+    units += [(line.text, None) for line in page.lines]
+    if not any(text.strip() for text, _ in units):
+        units = [(p.text, block.role) for block in page.blocks for p in block.paragraphs]
+    pieces = [Piece(fold(part), role) for text, role in units for part in _cut_at_gaps(text)]
     return [p for p in pieces if p.text]
+
+
+def _cut_at_gaps(text: str, shortest: int = 4) -> list[str]:
+    """The text cut at spaces beside Chinese, keeping parts of fewer than `shortest` characters with
+    their neighbour ("本报记者 叶强静" stays whole: its name alone would match anywhere)."""
+    parts: list[str] = []
+    for part in _GAP_BESIDE_CHINESE.split(text):
+        if parts and (len(part.strip()) < shortest or len(parts[-1].strip()) < shortest):
+            parts[-1] = parts[-1] + " " + part
+        else:
+            parts.append(part)
+    return parts
 
 
 @dataclass(frozen=True)
