@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     wanted = args.peers or PEER_ORDER
     by_id = {p.id: p for p in pages}
     results: dict = {"date": report.stamp(), "machine": report.machine(), "subset": "pages " + " ".join(args.pages) if args.pages else args.subset,
-                     "pages": len(pages), "command": "python -m pipeline.bench " + shlex.join(argv if argv is not None else sys.argv[1:]), "peers": {}}
+                     "pages": len(pages), "command": " ".join(["python -m pipeline.bench", shlex.join(argv if argv is not None else sys.argv[1:])]).strip(), "peers": {},
+                     "load_average_start": round(os.getloadavg()[0], 1)}
     collected: dict[str, dict] = {}
     for group, members in GROUPS.items():
         members = [m for m in members if m in wanted]
@@ -182,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             if any("unavailable" in r for r in mine):
                 collected[peer] = {"unavailable": next(r["unavailable"] for r in mine if "unavailable" in r)}
                 continue
-            entry = {"pages": score_records(mine, by_id), "notes": sorted({n for r in mine for n in r.get("notes") or []})}
+            entry = {"pages": score_records(mine, by_id), "notes": sorted({n for r in mine for n in r.get("notes") or []}),
+                     "cached_pages": sum(1 for r in mine if any("cache" in n for n in r.get("notes") or []))}
             errors = sorted({r["error"] for r in mine if r.get("error")})
             if worker_problem or errors:
                 entry["error"] = "; ".join(([worker_problem] if worker_problem else []) + errors[:3])
@@ -196,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_text_mode and not args.pages and args.peers is None:
         results["text_mode"] = text_mode_row()
     results["seconds"] = time.perf_counter() - started
+    results["load_average_end"] = round(os.getloadavg()[0], 1)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"Benchmark {results['date']} on {results['machine']}: {len(pages)} pages, {results['seconds']:.0f} s\n")

@@ -137,13 +137,25 @@ def stamp() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def conditions(results: dict) -> str:
+    """How far the run's timings can be trusted: machine load and results served from the cache."""
+    parts = ["Timings are noisy (shared machine"]
+    if "load_average_start" in results:
+        parts[0] += f", load average {results['load_average_start']} at the start, {results.get('load_average_end')} at the end"
+    parts[0] += ")."
+    cached = {peer: e["cached_pages"] for peer, e in results["peers"].items() if e.get("cached_pages")}
+    if cached:
+        parts.append("Served from .bench/cache with their recorded seconds: " + ", ".join(f"{peer} {n} pages" for peer, n in cached.items()) + ".")
+    return " ".join(parts)
+
+
 def update_readme(results: dict, readme: Path) -> None:
     """Rewrite the README's benchmark table (between the bench markers) from a results.json."""
     text = readme.read_text(encoding="utf-8")
     block = (
         f"{README_START}\n"
         f"Latest run: {results['date']} on {results['machine']}; {results['pages']} pages ({results['subset']}); "
-        f"`{results['command']}`, total {results['seconds']:.0f} s. Timings are noisy (shared machine).\n\n"
+        f"`{results['command']}`, total {results['seconds']:.0f} s. {conditions(results)}\n\n"
         f"{format_tables(results)}\n{README_END}"
     )
     if README_START in text and README_END in text:
