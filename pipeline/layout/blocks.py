@@ -229,6 +229,11 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: flo
     text = line.text
     if not gaps or len(text) < 2:
         return []
+    # a merged line starts where its first column starts (or one indent in); a heading set across
+    # the columns starts anywhere
+    column_start = min(b.x0 for b in near if b.x1 <= gaps[0][0] + 1)
+    if not column_start - 0.5 * pitch <= box.x0 <= column_start + MAX_ALIGN_OFFSET * pitch:
+        return []
     inked = box.width - sum(g1 - g0 for g0, g1 in gaps)
     pitch = inked / len(text)
     cuts = []
