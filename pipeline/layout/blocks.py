@@ -165,7 +165,7 @@ def _joined(pieces: list[Line], direction: Direction) -> Line:
     return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
-def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
+def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = ()) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
@@ -187,6 +187,7 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
             or line.box is None
             or not (0.8 * body_height <= line.box.height <= MERGED_MAX_SIZE * body_height)
             or size_range(line)[0] > (1 + MERGED_PITCH_TOLERANCE) * body_size  # larger type: a heading spanning columns
+            or _at_picture(line.box, pictures, body_height)  # a caption set across the picture's columns
         ):
             result.append(line)
             continue
@@ -198,6 +199,14 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
         result.extend(_split_at(line, cuts, body_height) if cuts else [line])
     return result
+
+
+def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
+    for picture in pictures:
+        overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+        if overlap >= 0.5 * box.width and (-0.5 * size <= box.y0 - picture.y1 <= 1.5 * size or -0.5 * size <= picture.y0 - box.y1 <= 1.0 * size):
+            return True
+    return False
 
 
 def _cuts_from_char_boxes(line: Line, size: float) -> list[tuple[int, float, float]]:
