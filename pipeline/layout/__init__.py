@@ -230,8 +230,7 @@ def _reading_order(found: list[Block], regions: Regions, size: float) -> tuple[l
             frame_horizontal=[e for e in frames if e.width > e.height],
             frame_vertical=[e for e in frames if e.height >= e.width],
         )
-        tree = order.xy_cut(items, separators, size)
-        for group in order.articles(tree):
+        for group in order.article_groups(items, separators, size):
             group = sorted(group, key=lambda b: ARTICLE_ORDER.get(b.role, BODY_RANK))  # stable: XY order within a rank
             article_id = len(articles) + 1
             start = len(ordered)
