@@ -142,13 +142,19 @@ def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -
 def article_groups(items: list[Item], separators: Separators, size: float) -> list[list[Block]]:
     """Articles in reading order. Articles boxed in by an L-shaped article (a rule across under its
     short columns meeting a rule down beside its long ones) are read apart, right after it."""
-    for inner in _nested_regions(separators, size):
+    for inner, rules in _nested_regions(separators, size):
         inside = [i for i in items if inner.x0 <= i.box.center[0] <= inner.x1 and inner.y0 <= i.box.center[1] <= inner.y1]
         outside = [i for i in items if not any(i is j for j in inside)]
         if not any(i.block is not None for i in inside) or not any(i.block is not None for i in outside):
             continue
-        outer_groups = article_groups(outside, separators, size)
-        inner_groups = article_groups(inside, separators, size)
+        rest = Separators(
+            [r for r in separators.horizontal if r not in rules],
+            [r for r in separators.vertical if r not in rules],
+            separators.frame_horizontal,
+            separators.frame_vertical,
+        )
+        outer_groups = article_groups(outside, rest, size)
+        inner_groups = article_groups(inside, rest, size)
         above = [i.block for i in outside if i.block is not None and i.box.y1 <= inner.y0 + size and min(i.box.x1, inner.x1) - max(i.box.x0, inner.x0) > 0]
         host = max(above, key=lambda b: b.box.y1) if above else None
         at = next((n + 1 for n, g in enumerate(outer_groups) if any(b is host for b in g)), len(outer_groups))
@@ -156,9 +162,10 @@ def article_groups(items: list[Item], separators: Separators, size: float) -> li
     return articles(xy_cut(items, separators, size))
 
 
-def _nested_regions(separators: Separators, size: float) -> list[Box]:
+def _nested_regions(separators: Separators, size: float) -> list[tuple[Box, tuple[Box, Box]]]:
     """Corners where a horizontal rule meets the top of a vertical rule at one of its ends: the
-    region below the horizontal rule on the vertical rule's inner side, down to its foot."""
+    region below the horizontal rule on the vertical rule's inner side, down to its foot (with
+    the two rules that bound it)."""
     regions = []
     for rule in separators.horizontal:
         y = rule.center[1]
@@ -167,9 +174,9 @@ def _nested_regions(separators: Separators, size: float) -> list[Box]:
                 continue
             x = post.center[0]
             if abs(x - rule.x0) <= 2 * size and rule.x1 - x > 4 * size:
-                regions.append(Box(x, y, rule.x1, post.y1))
+                regions.append((Box(x, y, rule.x1, post.y1), (rule, post)))
             elif abs(x - rule.x1) <= 2 * size and x - rule.x0 > 4 * size:
-                regions.append(Box(rule.x0, y, x, post.y1))
+                regions.append((Box(rule.x0, y, x, post.y1), (rule, post)))
     return regions
 
 
