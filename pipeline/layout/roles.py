@@ -257,10 +257,13 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
 def _special_line_role(line, block: Block, size: float) -> Role | None:
     if patterns.is_jump_line(pattern_text(line.text)):
         return Role.JUMP
-    reach = block.box.y1 - line.box.y1 if block.direction is Direction.VERTICAL else block.box.x1 - line.box.x1
-    if is_byline(line.text) and reach >= 2 * size:  # a full line is a dateline inside its paragraph
+    vertical = block.direction is Direction.VERTICAL
+    reach = block.box.y1 - line.box.y1 if vertical else block.box.x1 - line.box.x1
+    indent = line.box.y0 - block.box.y0 if vertical else line.box.x0 - block.box.x0
+    # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
+    if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
-    if block.direction is not Direction.HORIZONTAL:
+    if vertical or len(block.lines) < 3:  # centring needs a column's worth of lines to measure against
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
     centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
