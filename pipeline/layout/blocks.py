@@ -126,7 +126,10 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         for slot in slots:
             extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
             overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
-            clash = any(_y_overlap(m.box, line.box) > 0.5 * size and min(m.box.width, line.box.width) > 0.7 * size for m in slot)
+            clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
+                _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                for m in slot
+            )
             if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
