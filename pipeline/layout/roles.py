@@ -110,7 +110,7 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
         return Role.HEADER if near_top else Role.FOOTER
     if size >= HEADING_SIZE * body:
         return Role.KEYWORD if patterns.is_keyword(pattern_text(text)) else Role.HEADLINE
-    if few_lines and is_byline(text):
+    if few_lines and (is_byline(text) or (len(block.lines) == 1 and matches("short_byline", text))):
         return Role.BYLINE
     if len(block.lines) <= 4 and patterns.is_caption(_to_simplified().convert(text)):
         return Role.CAPTION
@@ -184,7 +184,7 @@ def _lines_at_headlines(blocks: list[Block], body: float) -> None:
             if 0 <= headline.box.y0 - box.y1 <= 1.0 * body:
                 block.role = Role.KICKER
             elif 0 <= box.y0 - headline.box.y1 <= 0.6 * body and box.width < 0.9 * headline.box.width:
-                block.role = Role.SUBTITLE
+                block.role = Role.BYLINE if matches("short_byline", block_text(block)) else Role.SUBTITLE
 
 
 def _stacked(a: Block, b: Block, body: float) -> bool:
@@ -263,6 +263,8 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
     # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
     if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
+    if line is block.lines[0] and indent < size and reach >= 2 * size and matches("short_byline", line.text):
+        return Role.BYLINE  # names alone, unindented, at the head of a column
     if vertical or len(block.lines) < 3:  # centring needs a column's worth of lines to measure against
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
