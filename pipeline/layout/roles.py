@@ -215,8 +215,8 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
 
 
 def _lone_subheads(blocks: list[Block]) -> None:
-    """A one-line body block set apart in a column between body blocks, clearly shorter than the
-    column and without sentence-final punctuation, is a section subhead."""
+    """A one-line body block set apart over body text in a column, clearly shorter than the column,
+    centred or with text above it, and without sentence-final punctuation, is a section subhead."""
     body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
     for block in body:
         if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(SENTENCE_END):
@@ -226,9 +226,13 @@ def _lone_subheads(blocks: list[Block]) -> None:
             for other in body
             if other is not block and len(other.lines) >= 2 and min(other.box.x1, block.box.x1) - max(other.box.x0, block.box.x0) >= 0.8 * block.box.width
         ]
-        above = [o for o in column if o.box.y1 <= block.box.y0 and block.box.y0 - o.box.y1 <= 3 * block_size(block)]
         below = [o for o in column if o.box.y0 >= block.box.y1 and o.box.y0 - block.box.y1 <= 3 * block_size(block)]
-        if above and below and block.box.width <= 0.8 * below[0].box.width:
+        if not below:
+            continue
+        column_box = below[0].box
+        left, right = block.box.x0 - column_box.x0, column_box.x1 - block.box.x1
+        centred = left >= block_size(block) and right >= block_size(block)
+        if block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column)):
             block.role = Role.SUBHEAD
 
 
