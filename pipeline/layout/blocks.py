@@ -28,6 +28,10 @@ MAX_ALIGN_OFFSET = 2.6
 # are checked for a merge across a gutter.
 MERGED_MAX_SIZE = 1.6
 MERGED_PITCH_TOLERANCE = 0.12
+# Lines within this many line heights are the evidence for a gutter; without a clean gap, at least
+# GUTTER_VOTES of them must end together before it and start together after it.
+GUTTER_WINDOW = 12
+GUTTER_VOTES = 3
 # A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
@@ -198,9 +202,12 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
             cuts = _cuts_from_char_boxes(line, body_size)
         else:
             middle = line.box.center[1]
-            window = body_lines[bisect_left(centres, middle - 4 * body_height) : bisect_right(centres, middle + 4 * body_height)]
+            window = body_lines[bisect_left(centres, middle - GUTTER_WINDOW * body_height) : bisect_right(centres, middle + GUTTER_WINDOW * body_height)]
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
-        result.extend(_split_at(line, cuts, body_height) if cuts else [line])
+        if not cuts:
+            result.append(line)
+            continue
+        result.extend(_split_at(line, cuts, body_height))
     return result
 
 
@@ -233,11 +240,11 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: flo
         and other.box is not None
         and other.box.x1 > box.x0
         and other.box.x0 < box.x1
-        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= 4 * size
+        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= GUTTER_WINDOW * size
     ]
     if len(near) < 4:
         return []
-    gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch)
+    gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch) or _voted_gutters(near, box.x0, box.x1, pitch)
     text = line.text
     if not gaps or len(text) < 2:
         return []
@@ -273,6 +280,27 @@ def _common_gaps(boxes: list[Box], x0: float, x1: float, min_width: float) -> li
         and sum(1 for b in boxes if b.x1 <= g0 + 1) >= 2
         and sum(1 for b in boxes if b.x0 >= g1 - 1) >= 2
     ]
+
+
+def _voted_gutters(boxes: list[Box], x0: float, x1: float, pitch: float) -> list[tuple[float, float]]:
+    """Gutters where several nearby lines end together and several start together just after,
+    crossed by fewer lines than end there (the engine merged some rows, not most)."""
+    tolerance = 0.5 * pitch
+    gutters = []
+    ends = sorted(b.x1 for b in boxes)
+    for end in ends:
+        if not x0 + pitch < end < x1 - pitch or (gutters and end <= gutters[-1][1]):
+            continue
+        ending = [e for e in ends if end - tolerance <= e <= end + tolerance]
+        starts = sorted(b.x0 for b in boxes if end + MIN_GUTTER_CHARS * pitch <= b.x0 <= end + 4 * pitch)
+        if len(ending) < GUTTER_VOTES or not starts:
+            continue
+        starting = [s for s in starts if s <= starts[0] + tolerance]
+        left, right = max(ending), starts[0]
+        crossing = sum(1 for b in boxes if b.x0 < left - pitch and b.x1 > right + pitch)
+        if len(starting) >= GUTTER_VOTES and crossing < len(ending) and left < right:
+            gutters.append((left, right))
+    return gutters
 
 
 def _split_at(line: Line, cuts: list[tuple[int, float, float]], size: float) -> list[Line]:
