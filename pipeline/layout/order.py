@@ -62,7 +62,10 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal + separators.frame_horizontal, extent, axis=1)]
     v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical + separators.frame_vertical, extent, axis=0)]
     wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
-    for gaps, axis in ((h_ruled, 1), (v_ruled, 0), (wide, 1), (v_gaps, 0), (h_gaps, 1)):
+    # vertical text stands in bands one above the other: whitespace between bands comes before rules
+    # between columns (a scan's border lines run down the whole page)
+    priority = ((h_ruled, 1), (wide, 1), (v_ruled, 0)) if vertical_text else ((h_ruled, 1), (v_ruled, 0), (wide, 1))
+    for gaps, axis in priority + ((v_gaps, 0), (h_gaps, 1)):
         if gaps:
             return _split(items, gaps, axis, separators, size, right_to_left=axis == 0 and vertical_text)
     ordered = sorted(items, key=(lambda i: (-i.box.x1, i.box.y0)) if vertical_text else (lambda i: (i.box.y0, i.box.x0)))
@@ -142,7 +145,8 @@ def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -
 def article_groups(items: list[Item], separators: Separators, size: float) -> list[list[Block]]:
     """Articles in reading order. Articles boxed in by an L-shaped article (a rule across under its
     short columns meeting a rule down beside its long ones) are read apart, right after it."""
-    for inner, rules in _nested_regions(separators, size):
+    corners = [] if _mostly_vertical(items) else _nested_regions(separators, size)  # vertical pages read in bands
+    for inner, rules in corners:
         inside = [i for i in items if inner.x0 <= i.box.center[0] <= inner.x1 and inner.y0 <= i.box.center[1] <= inner.y1]
         outside = [i for i in items if not any(i is j for j in inside)]
         if not any(i.block is not None for i in inside) or not any(i.block is not None for i in outside):
