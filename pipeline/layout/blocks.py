@@ -159,8 +159,18 @@ def _y_overlap(a: Box, b: Box) -> float:
 
 
 def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
-    between = Box(min(a.x1, b.x1), min(a.y1, b.y1), max(a.x0, b.x0, min(a.x1, b.x1)), max(a.y0, b.y0, min(a.y1, b.y1)))
-    return any(s.intersection_area(between.union(Box(between.x0 - 1, between.y0 - 1, between.x0 + 1, between.y0 + 1))) > 0 for s in separators)
+    """A rule or frame edge runs between the two boxes (between one's end and the other's start)."""
+    upper, lower = (a, b) if a.center[1] <= b.center[1] else (b, a)
+    left, right = (a, b) if a.center[0] <= b.center[0] else (b, a)
+    for s in separators:
+        cx, cy = s.center
+        across_x = s.x0 < min(a.x1, b.x1) and s.x1 > max(a.x0, b.x0)
+        across_y = s.y0 < min(a.y1, b.y1) and s.y1 > max(a.y0, b.y0)
+        if across_x and upper.y1 - 2 <= cy <= lower.y0 + 2:
+            return True
+        if across_y and left.x1 - 2 <= cx <= right.x0 + 2:
+            return True
+    return False
 
 
 def _joined(pieces: list[Line], direction: Direction) -> Line:
