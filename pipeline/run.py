@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import platform
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from pipeline import debug, inputs, layout, normalize, paragraphs, textmode
+from pipeline import __version__, debug, inputs, layout, normalize, paragraphs, textmode
 from pipeline.config import Config
 from pipeline.document import Document, Page
+from pipeline.errors import BadInputError
+
+
+def prepare(config: Config, kinds: set[str]) -> dict[str, str]:
+    """Load once per process what inputs of these kinds ('text', 'image', 'pdf') need (the OCR
+    engine and its models; text mode loads nothing), so each batch worker pays for it before its
+    first file, not on it; returns the versions in use for run reports."""
+    versions = {"newsreflow": __version__, "python": platform.python_version()}
+    if kinds & {"image", "pdf"}:
+        from pipeline import ocr
+
+        versions.update(ocr.get_engine(config.ocr).versions())
+    return versions
 
 
 def process_text(text: str, config: Config, source: str = "-") -> Document:
@@ -19,16 +33,18 @@ def process_text(text: str, config: Config, source: str = "-") -> Document:
     return normalize.run(document, config.normalize)
 
 
-def process_file(path: Path, config: Config) -> Document:
-    """Any supported input file -> a finished document."""
+def process_file(path: Path, config: Config, progress: bool = True) -> Document:
+    """Any supported input file -> a finished document (`progress`: a page bar for multi-page files)."""
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         return process_text(inputs.decode_text(data, config.input.encoding, "standard input"), config, "-")
     kind = inputs.input_kind(path)
     if kind == "text":
+        if path.stat().st_size > inputs.MAX_TEXT_BYTES:  # refuse before reading a gigantic file into memory
+            raise BadInputError(f"{path}: {path.stat().st_size // 2**20} MB of text is more than the {inputs.MAX_TEXT_BYTES // 2**20} MB limit; split the file")
         data = path.read_bytes()
         return process_text(inputs.decode_text(data, config.input.encoding, str(path)), config, str(path))
-    return process_scan(path, config, kind)
+    return process_scan(path, config, kind, progress)
 
 
 def process_scan(path: Path, config: Config, kind: str, progress: bool = True) -> Document:
