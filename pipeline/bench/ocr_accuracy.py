@@ -403,6 +403,51 @@ def measure_big_page(engine_name: str) -> dict:
     return {"pages": results, "seconds_by_size": sizes, "peak_rss_mb": round(peak_rss_mb())}
 
 
+BENCH_SUBSET = ("p01-h5-hans-clean", "p05-h5-hant-clean", "p13-h5-hans-light", "p22-h5-hant-heavy", "p26-h5-hans-heavy",
+                "p27-h5-hans-lowres", "p09-v-hant-clean", "p25-v-hk-heavy")
+
+
+def measure_bench_pages(engine_name: str, ids: tuple[str, ...]) -> dict:
+    """Recognition on the benchmark branch's newspaper pages (samples/bench): the body lines of
+    horizontal pages read from the whole page; on vertical pages each vertical body block is
+    re-read with read_region (as the layout stage does) and scored ignoring punctuation."""
+    import cv2
+
+    from pipeline.document import Document, Role
+
+    engine = make_engine(engine_name)
+    rows = []
+    for page_id in ids:
+        image_path = next((p for p in (SAMPLES / "bench" / f"{page_id}.png", SAMPLES / "bench" / f"{page_id}.jpg") if p.is_file()), None)
+        if image_path is None:
+            continue
+        image = cv2.imread(str(image_path), cv2.IMREAD_UNCHANGED)
+        truth = Document.from_dict(json.loads((SAMPLES / "bench" / f"{page_id}.truth.json").read_text(encoding="utf-8"))).pages[0]
+        body = [b for b in truth.blocks if b.role is Role.BODY]
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        if all(b.direction is Direction.VERTICAL for b in body):
+            errors = characters = 0
+            for block in body:
+                lines = engine.read_region(image, block.box, Direction.VERTICAL)
+                _, e, c = line_cer([TruthLine(l.text, l.box) for l in block.lines], lines, ignore_punctuation=True)
+                errors, characters = errors + e, characters + c
+            kind = "vertical blocks (no punct.)"
+        else:
+            lines = read(engine, image)
+            _, errors, characters = line_cer([TruthLine(l.text, l.box) for b in body for l in b.lines], lines)
+            kind = "horizontal body lines"
+        rows.append({"page": page_id, "kind": kind, "cer": errors / max(1, characters), "characters": characters,
+                     "seconds": round(time.perf_counter() - wall, 1), "cpu_seconds": round(cpu_seconds() - cpu, 1)})
+    return {"engine": engine_name, "pages": rows, "peak_rss_mb": round(peak_rss_mb())}
+
+
+ENGINE_DISTRIBUTIONS = {
+    # what each engine imports: rapidocr is installed --no-deps, so its runtime and OpenCV are named
+    "rapidocr": ("rapidocr", "onnxruntime", "opencv-contrib-python", "omegaconf", "pyclipper", "shapely"),
+    "paddleocr": ("paddleocr", "onnxruntime"),
+}
+
+
 def install_size_mb(distributions: tuple[str, ...]) -> float:
     """Installed size of the distributions and everything they require (as installed here)."""
     from importlib import metadata
@@ -432,11 +477,11 @@ def install_size_mb(distributions: tuple[str, ...]) -> float:
 
 # ---------------------------------------------------------------------------------------------
 
-def _child(task: str, engine: str, pages: int, vertical: int) -> dict:
+def _child(task: str, engine: str, pages: int, vertical: int, bench_pages: str = "") -> dict:
     """Run one measurement in a fresh process (its own peak memory, models loaded once)."""
     import subprocess
 
-    command = [sys.executable, "-m", "pipeline.bench.ocr_accuracy", "--child", task, "--engine", engine, "--pages", str(pages), "--vertical", str(vertical)]
+    command = [sys.executable, "-m", "pipeline.bench.ocr_accuracy", "--child", task, "--engine", engine, "--pages", str(pages), "--vertical", str(vertical), "--bench-pages", bench_pages]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
@@ -448,13 +493,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="paddleocr,rapidocr,tesseract")
     parser.add_argument("--pages", type=int, default=6, help="clean+degraded page pairs per engine")
     parser.add_argument("--vertical", type=int, default=3, help="vertical blocks per engine")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: engines,preprocess,bigpage")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: engines,preprocess,bigpage,benchpages")
+    parser.add_argument("--bench-pages", default=",".join(BENCH_SUBSET), help="samples/bench page ids to read (default: a subset of each condition)")
     parser.add_argument("--output", type=Path, default=Path(".bench/ocr_accuracy.json"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        tasks = {"engine": lambda: measure_engine(args.engine, args.pages, args.vertical), "preprocess": lambda: measure_preprocessing(args.pages), "bigpage": lambda: measure_big_page(args.engine)}
+        tasks = {"engine": lambda: measure_engine(args.engine, args.pages, args.vertical), "preprocess": lambda: measure_preprocessing(args.pages), "bigpage": lambda: measure_big_page(args.engine),
+                 "benchpages": lambda: measure_bench_pages(args.engine, tuple(filter(None, args.bench_pages.split(","))))}
         json.dump(tasks[args.child](), sys.stdout)
         return 0
     skip = set(filter(None, args.skip.split(",")))
@@ -471,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
         report["preprocessing"] = _child("preprocess", "rapidocr", args.pages, 0)
     if "bigpage" not in skip:
         report["big_page"] = _child("bigpage", "rapidocr", 0, 0)
+    if "benchpages" not in skip:
+        report["bench_pages"] = [_child("benchpages", name, 0, 0, args.bench_pages) for name in args.engines.split(",") if name != "tesseract"]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(format_report(report))
@@ -493,6 +542,13 @@ def format_report(report: dict) -> str:
             out.append(f"| {b['page']} | {b['lines']} | {b['whole_page_cer']:.2%} | {b['whole_page_seconds']:.0f} ({b['whole_page_cpu_seconds']:.0f}) | {b['piece_cer_read_alone']:.2%} | {b['piece_cer_from_whole_page']:.2%} | {b['stock_rapidocr_cer']:.2%} | {b['stock_rapidocr_seconds']:.0f} |")
         out += ["", "| page size (9.5 pt text) | dpi | lines | characters | seconds | cpu seconds | CER |", "| --- | --- | --- | --- | --- | --- | --- |"]
         out += [f"| {s['size']} | {s['dpi']} | {s['lines']} | {s['characters']} | {s['seconds']} | {s['cpu_seconds']} | {s['cer']:.2%} |" for s in report["big_page"]["seconds_by_size"]]
+    if report.get("bench_pages"):
+        engines = [r["engine"] for r in report["bench_pages"]]
+        out += ["", "| samples/bench page | scored | " + " | ".join(f"{e} CER" for e in engines) + " | " + " | ".join(f"{e} s (cpu s)" for e in engines) + " |",
+                "| --- | --- | " + " | ".join("---" for _ in engines * 2) + " |"]
+        for index, row in enumerate(report["bench_pages"][0]["pages"]):
+            cells = [r["pages"][index] for r in report["bench_pages"]]
+            out.append(f"| {row['page']} | {row['kind']} | " + " | ".join(f"{c['cer']:.2%}" for c in cells) + " | " + " | ".join(f"{c['seconds']} ({c['cpu_seconds']})" for c in cells) + " |")
     return "\n".join(out)
 
 
