@@ -71,7 +71,8 @@ class PreprocessConfig:
 
 @dataclass(frozen=True)
 class LayoutConfig:
-    keep_furniture: bool = False
+    keep_furniture: bool = False  # page header/footer in the text output too (always kept in JSON)
+    find_regions: bool = True  # rules, frames and pictures from the page image
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import platform
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from pipeline import inputs, normalize, textmode
+from pipeline import __version__, debug, inputs, layout, normalize, paragraphs, textmode
 from pipeline.config import Config
-from pipeline.document import Block, Document, Page, Paragraph, Role
+from pipeline.document import Document, Page
+from pipeline.errors import BadInputError
+
+
+def prepare(config: Config, kinds: set[str]) -> dict[str, str]:
+    """Load once per process what inputs of these kinds ('text', 'image', 'pdf') need (the OCR
+    engine and its models; text mode loads nothing), so each batch worker pays for it before its
+    first file, not on it; returns the versions in use for run reports."""
+    versions = {"newsreflow": __version__, "python": platform.python_version()}
+    if kinds & {"image", "pdf"}:
+        from pipeline import ocr
+
+        versions.update(ocr.get_engine(config.ocr).versions())
+    return versions
 
 
 def process_text(text: str, config: Config, source: str = "-") -> Document:
@@ -19,16 +33,18 @@ def process_text(text: str, config: Config, source: str = "-") -> Document:
     return normalize.run(document, config.normalize)
 
 
-def process_file(path: Path, config: Config) -> Document:
-    """Any supported input file -> a finished document."""
+def process_file(path: Path, config: Config, progress: bool = True) -> Document:
+    """Any supported input file -> a finished document (`progress`: a page bar for multi-page files)."""
     if str(path) == "-":
         data = sys.stdin.buffer.read()
         return process_text(inputs.decode_text(data, config.input.encoding, "standard input"), config, "-")
     kind = inputs.input_kind(path)
     if kind == "text":
+        if path.stat().st_size > inputs.MAX_TEXT_BYTES:  # refuse before reading a gigantic file into memory
+            raise BadInputError(f"{path}: {path.stat().st_size // 2**20} MB of text is more than the {inputs.MAX_TEXT_BYTES // 2**20} MB limit; split the file")
         data = path.read_bytes()
         return process_text(inputs.decode_text(data, config.input.encoding, str(path)), config, str(path))
-    return process_scan(path, config, kind)
+    return process_scan(path, config, kind, progress)
 
 
 def process_scan(path: Path, config: Config, kind: str, progress: bool = True) -> Document:
@@ -81,7 +97,7 @@ def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, con
         text_lines = pages.pdf_text_lines(path, number, config.input.dpi)
         if text_lines:
             page = Page(number=number, width=width, height=height, lines=text_lines, meta={"text_source": "pdf text layer"})
-            return interim_layout(page)
+            return layout_page(page, image, config)
     if engine.name == "replay":  # stored lines are already in the original page's pixels
         page = ocr.recognize_page(image, engine, number)
     else:
@@ -94,16 +110,20 @@ def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, con
             engine.record_page(number, page.lines)
     if not page.lines:
         page.warnings.append(f"page {number}: no text was found")
-    return interim_layout(page)
+    return layout_page(page, image, config, engine)
 
 
-def interim_layout(page: Page) -> Page:
-    """INTERIM, until the layout stage (pipeline/layout.py, issue 5) lands: all OCR lines go into
-    one body block in engine order (top to bottom across the page, so neighbouring columns
-    interleave), each line its own paragraph. The layout stage replaces this call."""
-    if page.lines:
-        block = Block(role=Role.BODY, lines=page.lines)
-        block.paragraphs = [Paragraph(text=line.text, first_line=i, line_count=1) for i, line in enumerate(page.lines)]
-        page.blocks = [block]
-        page.lines = []
+def layout_page(page: Page, image: np.ndarray | None, config: Config, engine=None) -> Page:
+    """After OCR: blocks, roles and reading order, then paragraphs; debug files when asked.
+
+    `image` is the page in the pixels of the lines' boxes; `engine` re-reads vertical regions.
+    """
+    ocr_lines = list(page.lines)
+    page = paragraphs.build(layout.analyze(page, image, config.layout, engine))
+    directory = config.output.debug_dir
+    if directory is not None:
+        debug.write_ocr_lines(ocr_lines, page.number, directory)
+        debug.write_layout(page, directory)
+        if image is not None:
+            debug.write_overlay(page, image, Path(directory) / f"{debug.page_stem(page.number)}.overlay.png")
     return page
