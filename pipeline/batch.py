@@ -124,6 +124,7 @@ class FileResult:
 class BatchReport:
     files: list[FileResult]
     seconds: float
+    cpu_seconds: float  # used by the workers (user + system): the work itself, whatever else runs on the machine
     interrupted: bool
     versions: dict[str, str]
     settings: dict
@@ -154,6 +155,7 @@ class BatchReport:
             "exit_code": self.exit_code,
             "interrupted": self.interrupted,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "summary": {**{s.replace(" ", "_"): self.count(s) for s in statuses},
                         "pages": self.pages_done, "pages_per_minute": round(self.pages_per_minute, 1)},
             "versions": self.versions,
@@ -188,7 +190,7 @@ def run_batch(
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), _children_cpu_seconds()
     with _exclusive_lock(outdir), _stop_on_sigterm():
         remove_temporaries(tasks)  # left by an earlier run that was killed outright
         results = {task.source: None for task in tasks}
@@ -227,6 +229,7 @@ def run_batch(
     report = BatchReport(
         files=ignored + [results[task.source] for task in tasks],
         seconds=time.monotonic() - started,
+        cpu_seconds=_children_cpu_seconds() - cpu_started,
         interrupted=interrupted,
         versions={"newsreflow": __version__, "python": platform.python_version(), **supervisor.versions},
         settings=config.to_dict(),
@@ -298,6 +301,14 @@ def _refuse_overwriting_inputs(tasks: list[Task]) -> None:
         for path in task.outputs.values():
             if path.resolve() in sources:
                 raise UsageError(f"output {path} would overwrite an input; choose another output folder with -o")
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (the workers, once joined)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _recorded_settings(outdir: Path) -> dict | None:

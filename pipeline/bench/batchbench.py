@@ -7,7 +7,8 @@ Builds a folder of 200 inputs (mixed sizes, 10% broken), then through the real C
    is visible (SIGKILL of the supervisor, or SIGTERM),
    the output folder polled all the while for visible files that differ from the clean run's, then
    rerun: the final outputs must equal the clean run's byte for byte and no temporary file remain;
-3. throughput: pages per minute with --jobs 1 and --jobs 2 (--force, median of a few runs).
+3. throughput: pages per minute with --jobs 1 and --jobs 2 (--force, median of a few runs), with the
+   workers' CPU seconds, which tell the work itself from the cores other programs took.
 
 Inputs (`--kind`): `text` pages (variants of samples/seed-article.txt), or `scans`: pieces of the
 benchmark pages in samples/bench/ cut at mixed sizes (PNG, JPEG, two-page TIFF), read either with
@@ -253,9 +254,9 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run(batch_command(source, work / "speed", jobs, engine, "--force", "--report", str(report)), cwd=REPO)
                 data = json.loads(report.read_text(encoding="utf-8"))
                 minutes.append(data["summary"]["pages_per_minute"])
-                pages, seconds = data["summary"]["pages"], data["seconds"]
+                pages, seconds, cpu = data["summary"]["pages"], data["seconds"], data["cpu_seconds"]
             throughput[f"jobs_{jobs}"] = {"pages_per_minute_median": statistics.median(minutes), "runs": minutes,
-                                          "pages": pages, "seconds_last_run": seconds}
+                                          "pages": pages, "seconds_last_run": seconds, "worker_cpu_seconds_last_run": cpu}
         results["throughput"] = throughput
     print(json.dumps(results, ensure_ascii=False, indent=1))
     if args.json:
