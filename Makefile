@@ -7,7 +7,7 @@ RAPIDOCR_WHEEL := rapidocr==3.10.0
 APT_PACKAGES := fonts-noto-cjk fonts-arphic-uming fonts-arphic-ukai fonts-wqy-zenhei tesseract-ocr \
 	tesseract-ocr-chi-sim tesseract-ocr-chi-sim-vert tesseract-ocr-chi-tra tesseract-ocr-chi-tra-vert
 
-.PHONY: setup models system-packages run test test-all bench bench-pages bench-batch lint clean
+.PHONY: setup models system-packages run test test-all bench bench-pages bench-text bench-batch lint clean
 
 setup: $(STAMP) models
 
@@ -51,6 +51,9 @@ bench-batch: setup
 # Re-render the benchmark pages in samples/bench/ from samples/articles/ (deterministic).
 bench-pages: setup system-packages
 	$(PY) -m pipeline.bench.generate
+
+bench-text: setup
+	$(PY) -m pipeline.bench.textbench
 
 lint: setup
 	$(PY) -m pyflakes pipeline tests 2>/dev/null || $(PY) -m compileall -q pipeline tests

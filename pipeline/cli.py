@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__, batch, run
-from pipeline.config import ENGINES, OPENCC_CONFIGS, OUTPUT_FORMATS, TEXT_ENCODINGS, Config, NormalizeConfig, InputConfig, OcrConfig, OutputConfig
+from pipeline.config import ENGINES, OPENCC_CONFIGS, OUTPUT_FORMATS, TEXT_ENCODINGS, Config, NormalizeConfig, InputConfig, LayoutConfig, OcrConfig, OutputConfig
 from pipeline.errors import EXIT_INTERRUPTED, NewsreflowError, UsageError
+from pipeline.normalize import STEP_NAMES
 from pipeline.output import render, write_atomic
+
+NORMALIZE_STEPS = tuple(step for step in STEP_NAMES if step != "convert")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"output format: {', '.join(OUTPUT_FORMATS)} (default: text); a batch takes several, comma-separated")
     parser.add_argument("--convert", choices=OPENCC_CONFIGS, metavar="CONFIG", help="OpenCC conversion, e.g. t2s, s2t, s2hk, s2tw (default: none)")
     parser.add_argument("--encoding", choices=TEXT_ENCODINGS, default="auto", help="text input encoding (default: detect UTF-8/UTF-16 BOM/GB18030)")
+    parser.add_argument("--keep-furniture", action="store_true", help="keep page header/footer (paper name, date, page, editors) in text output")
+    parser.add_argument("--debug", type=Path, metavar="DIR", help="write per-page debug files to DIR: overlay PNG, OCR lines and layout JSON")
     parser.add_argument("--engine", choices=[e for e in ENGINES if e != "replay"], help=f"OCR engine (default: {OcrConfig.engine})")
     parser.add_argument("--dpi", type=int, default=InputConfig.dpi, help="resolution to render PDF pages at (default: %(default)s)")
     parser.add_argument("--pages", metavar="LIST", help="pages to read, e.g. 2-4,7 (default: all)")
@@ -32,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--replay", type=Path, metavar="FILE", help="serve stored OCR results from FILE instead of running an engine")
     parser.add_argument("--save-replay", type=Path, metavar="FILE", help="store the OCR engine's results in FILE (for --replay)")
     parser.add_argument("--explain", action="store_true", help="list the repairs made on standard error")
+    parser.add_argument(
+        "--no-normalize", action="append", default=[], metavar="STEP", choices=NORMALIZE_STEPS,
+        help=f"switch a normalisation step off (repeatable): {', '.join(NORMALIZE_STEPS)}",
+    )
     parser.add_argument("--version", action="version", version=f"newsreflow {__version__}")
     group = parser.add_argument_group("batch (several inputs or a folder, with -o OUTDIR)")
     group.add_argument("--jobs", type=int, help="worker processes (default: one per available core)")
@@ -65,8 +74,9 @@ def config_from_args(args: argparse.Namespace) -> Config:
             replay_file=args.replay,
             save_replay=args.save_replay,
         ),
-        normalize=NormalizeConfig(convert=args.convert),
-        output=OutputConfig(format=args.format[0], explain=args.explain),
+        layout=LayoutConfig(keep_furniture=args.keep_furniture),
+        normalize=NormalizeConfig(convert=args.convert, **{step: False for step in args.no_normalize}),
+        output=OutputConfig(format=args.format[0], explain=args.explain, debug_dir=args.debug),
     )
 
 

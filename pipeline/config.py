@@ -45,7 +45,7 @@ class OcrConfig:
     engine: str = "rapidocr"
     threads: int = 2
     replay_file: Path | None = None  # for the replay engine: stored OCR results (JSON)
-    target_char_height: int = 32  # px: pages are scaled for detection so characters are about this tall
+    target_char_height: int = 24  # px: pages are scaled for detection so characters are about this tall
     tile_size: int = 2048  # px: larger (scaled) pages are detected in overlapping tiles of this size
     tesseract_languages: str = "chi_sim+chi_tra+eng"
     save_replay: Path | None = None  # record the engine's results here as a replay file
@@ -71,7 +71,8 @@ class PreprocessConfig:
 
 @dataclass(frozen=True)
 class LayoutConfig:
-    keep_furniture: bool = False
+    keep_furniture: bool = False  # page header/footer in the text output too (always kept in JSON)
+    find_regions: bool = True  # rules, frames and pictures from the page image
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ The steps, in order (each field of NormalizeConfig switches the step of the same
   ("办实事 做好事"), and text with no Chinese beside the space (English) is untouched.
 - convert: OpenCC conversion (t2s, s2t, s2hk, …), off unless a configuration is named.
 The tables are data in pipeline/data/punctuation.json.
+
+What may change, precisely (tests/test_normalize.py checks it on generated text): with `convert` off,
+the text folded by NFKC, with whitespace removed, U+22EF read as "..." and 。 as ".", is the same
+before and after; whitespace is only removed, never added; and a second run changes nothing.
 """
 
 from __future__ import annotations
@@ -102,7 +106,7 @@ def _widen_parentheses(match: re.Match) -> str:
 
 def fullwidth_punctuation(text: str) -> str:
     """Half-width punctuation after Chinese -> full-width, repeated until nothing changes
-    (a converted mark is itself full-width, so '好了..' becomes '好了。。' in one call)."""
+    (a converted mark counts as Chinese for the next one: '好,,' becomes '好，，')."""
     while True:
         changed = text
         for pattern, full in _fullwidth_patterns():

@@ -14,6 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "patterns.json"
+CATEGORIES = ("byline", "caption", "jump", "editor_credit")  # in order of priority
+MAX_BYLINE_LENGTH = 40
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,11 @@ class Patterns:
     closing_marks: frozenset[str]
     opening_marks: frozenset[str]
     internal_punctuation: frozenset[str]
-    byline: tuple[re.Pattern, ...]
-    caption: tuple[re.Pattern, ...]
-    jump: tuple[re.Pattern, ...]
-    editor_credit: tuple[re.Pattern, ...]
+    byline: re.Pattern
+    caption: re.Pattern
+    jump: re.Pattern
+    editor_credit: re.Pattern
+    classifier: re.Pattern  # all four categories, one named group each, in order of priority
     keywords: frozenset[str]
     hyphen_keep_prefixes: frozenset[str]
     hyphen_keep_compounds: frozenset[str]
@@ -37,9 +40,8 @@ def load() -> Patterns:
     """Read and compile the pattern file once per process."""
     raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
 
-    def compiled(name: str) -> tuple[re.Pattern, ...]:
-        """One pattern per category: the category's expressions as alternatives."""
-        return (re.compile("|".join(f"(?:{expression})" for expression in raw[name])),)
+    def alternatives(name: str) -> str:
+        return "|".join(f"(?:{expression})" for expression in raw[name])
 
     return Patterns(
         sentence_final=frozenset(raw["sentence_final"]),
@@ -47,30 +49,19 @@ def load() -> Patterns:
         closing_marks=frozenset(raw["closing_marks"]),
         opening_marks=frozenset(raw["opening_marks"]),
         internal_punctuation=frozenset(raw["internal_punctuation"]),
-        byline=compiled("byline"),
-        caption=compiled("caption"),
-        jump=compiled("jump"),
-        editor_credit=compiled("editor_credit"),
+        byline=re.compile(alternatives("byline")),
+        caption=re.compile(alternatives("caption")),
+        jump=re.compile(alternatives("jump")),
+        editor_credit=re.compile(alternatives("editor_credit")),
+        classifier=re.compile("|".join(f"(?P<{name}>{alternatives(name)})" for name in CATEGORIES)),
         keywords=frozenset(raw["keywords"]),
         hyphen_keep_prefixes=frozenset(raw["hyphen_keep_prefixes"]),
         hyphen_keep_compounds=frozenset(word.lower() for word in raw["hyphen_keep_compounds"]),
     )
 
 
-def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
-    text = text.strip()
-    return any(p.search(text) for p in patterns)
-
-
-_CATEGORIES = ("byline", "caption", "jump", "editor_credit")
-MAX_BYLINE_LENGTH = 40
-
-
-@lru_cache(maxsize=1)
-def _classifier() -> re.Pattern:
-    """All categories as one expression with a named group each, in order of priority."""
-    raw = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-    return re.compile("|".join(f"(?P<{name}>" + "|".join(f"(?:{e})" for e in raw[name]) + ")" for name in _CATEGORIES))
+def _matches(pattern: re.Pattern, text: str) -> bool:
+    return pattern.search(text.strip()) is not None
 
 
 def classify(text: str) -> str | None:
@@ -79,7 +70,7 @@ def classify(text: str) -> str | None:
     stripped = text.strip()
     if stripped in load().keywords:
         return "keyword"
-    match = _classifier().search(stripped)
+    match = load().classifier.search(stripped)
     if match is None:
         return None
     if match.lastgroup == "byline" and len(stripped) > MAX_BYLINE_LENGTH:
@@ -132,23 +123,30 @@ def _closing_and_space() -> str:
     return "".join(load().closing_marks) + " \t\u3000"
 
 
-def _strip_closing(text: str) -> str:
-    return text.rstrip(_closing_and_space())
+NO_END, CLAUSE_END, SENTENCE_END = 0, 1, 2
+
+
+def line_end(text: str) -> int:
+    """How the line ends: SENTENCE_END (。！？… possibly inside closing quotes), CLAUSE_END (；：
+    or a bare closing quote/bracket), or NO_END. One pass for the text mode's many lines."""
+    stripped = text.rstrip()
+    core = stripped.rstrip(_closing_and_space())
+    if not core:
+        return CLAUSE_END if stripped else NO_END
+    data = load()
+    if core[-1] in data.sentence_final:
+        return SENTENCE_END
+    return CLAUSE_END if core[-1] in data.weak_final or len(core) != len(stripped) else NO_END
 
 
 def ends_sentence(text: str) -> bool:
     """True when the line ends with sentence-final punctuation, possibly inside a closing quote."""
-    core = _strip_closing(text)
-    return bool(core) and core[-1] in load().sentence_final
+    return line_end(text) == SENTENCE_END
 
 
 def ends_clause(text: str) -> bool:
     """True for a weaker end (；：) or a bare closing quote/bracket."""
-    stripped = text.rstrip()
-    if not stripped:
-        return False
-    core = _strip_closing(stripped)
-    return (bool(core) and core[-1] in load().weak_final) or (core != stripped and not ends_sentence(text))
+    return line_end(text) == CLAUSE_END
 
 
 def has_internal_punctuation(text: str) -> bool:

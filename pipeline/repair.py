@@ -12,9 +12,10 @@ Two jobs, one implementation for both modes:
 from __future__ import annotations
 
 import re
-import statistics
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline import patterns
 
@@ -51,19 +52,26 @@ def _needs_no_space(left: str, right: str) -> bool:
     return (a in "—–…⋯" and not spaced_dash) or (b in "—–…⋯" and not right[1:2] == " ")
 
 
+_PROSE_MARK_AFTER_CJK = re.compile(r"(?<=[^\x00-\x7f])[,;:!?()]")
+
+
 def display_width(text: str) -> float:
-    """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell."""
-    return len(text) - 0.5 * len(text.encode("ascii", "ignore"))
+    """Width in Chinese character cells: ASCII (digits, Latin, spaces) takes half a cell, except
+    a comma, colon, bracket … right after Chinese, which OCR (or a web copy) often writes for the
+    full-width mark that was printed."""
+    half = len(text.encode("ascii", "ignore")) - len(_PROSE_MARK_AFTER_CJK.findall(text))
+    return len(text) - 0.5 * half
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LineEvidence:
     """What is known about one line when deciding whether its paragraph ends after it.
 
     relative_length: how far the line reaches toward the block's right edge, as a fraction of a full
         line (1.0 = full; the indent is included when it is known, so an indented full first line is ~1.0).
     indent: leading indent in characters; None when unknown (text mode without a leading space).
-    gap_before: vertical gap above the line in line heights (page geometry only; None in text mode).
+    gap_before: vertical gap above the line in line heights (page geometry; the text mode gives 1.0 after
+        a blank line when blank lines mark paragraphs, else None).
     size: the line's height relative to the block's typical line (page geometry only).
     """
 
@@ -74,8 +82,7 @@ class LineEvidence:
     size: float | None = None
 
 
-@dataclass(frozen=True)
-class _Measured:
+class _Measured(NamedTuple):
     """A line's evidence with the text features the decision asks for, computed once."""
 
     evidence: LineEvidence
@@ -90,15 +97,24 @@ class _Measured:
     def of(cls, line: LineEvidence) -> _Measured:
         text = line.text.strip()
         extent = display_width(text) + (line.indent or 0.0)
+        end = patterns.line_end(text)
         return cls(
-            evidence=line,
-            full_chars=max(extent / max(line.relative_length, 0.05), 1.0),
-            ends_sentence=patterns.ends_sentence(text),
-            ends_clause=patterns.ends_clause(text),
-            hanging=1.0 if text and not text[-1].isascii() and unicodedata.category(text[-1]).startswith("P") else 0.0,
-            first_token=_first_token_width(text),
-            cannot_start=_cannot_start_line(text),
+            line,
+            max(extent / max(line.relative_length, 0.05), 1.0),
+            end == patterns.SENTENCE_END,
+            end == patterns.CLAUSE_END,
+            1.0 if text and text[-1] in _wide_punctuation() else 0.0,
+            first_token_width(text),
+            _cannot_start_line(text),
         )
+
+
+@lru_cache(maxsize=1)
+def _wide_punctuation() -> frozenset[str]:
+    """Full-width marks that may hang past a column's edge."""
+    data = patterns.load()
+    marks = data.sentence_final | data.weak_final | data.closing_marks | data.internal_punctuation
+    return frozenset(ch for ch in marks if not ch.isascii())
 
 
 def _shortfall(line: LineEvidence, full: float) -> float:
@@ -113,31 +129,43 @@ def _looks_like_unindented_first_line(line: _Measured, full: float) -> bool:
     if line.evidence.indent is not None or line.ends_sentence:
         return False
     shortfall = _shortfall(line.evidence, full)
-    low, high = FIRST_LINE_INDENT - 0.75, FIRST_LINE_INDENT + 1.0
+    low, high = FIRST_LINE_INDENT - 0.75, FIRST_LINE_INDENT + 1.25  # an opening mark carried down makes it a cell shorter
     return low <= shortfall <= high or low <= shortfall + line.hanging <= high
 
 
-_FIRST_TOKEN = re.compile(r"^(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
-_NO_LINE_START = "，、；：,;:"
+@lru_cache(maxsize=1)
+def _no_line_start() -> frozenset[str]:
+    """Marks that never begin a line: closing quotes and brackets, commas, stops (patterns.json)."""
+    data = patterns.load()
+    return frozenset(data.closing_marks | data.sentence_final | data.weak_final | data.internal_punctuation)
 
 
-def _first_token_width(text: str) -> float:
+@lru_cache(maxsize=1)
+def _first_token_pattern() -> re.Pattern:
+    """Opening marks, then a Latin word or number (kept whole by typesetters) or one character."""
+    opening = re.escape("".join(sorted(patterns.load().opening_marks)))
+    return re.compile(rf"^(?:[{opening}]\s*)*(?:[0-9A-Za-z%.,:/@_+\-]+|.)")
+
+
+def first_token_width(text: str) -> float:
     """Width of what must start the line: a whole Latin word or number, or one character,
-    with the punctuation that may not begin a line."""
-    match = _FIRST_TOKEN.match(text)
+    with the opening marks before it and the marks that may not begin a line after it."""
+    wide_marks = _wide_punctuation()
+    if len(text) > 1 and not text[0].isascii() and not text[1].isascii() and text[0] not in wide_marks and text[1] not in wide_marks and text[0] not in patterns.load().opening_marks:
+        return 1.0  # the common case: one Chinese character followed by another
+    match = _first_token_pattern().match(text)
     if match is None:
         return 0.0
     end = match.end()
-    marks = patterns.load()
-    while end < len(text) and (text[end] in marks.closing_marks or text[end] in marks.sentence_final or text[end] in _NO_LINE_START):
+    trailing = _no_line_start()
+    while end < len(text) and text[end] in trailing:
         end += 1
     return display_width(text[:end])
 
 
 def _cannot_start_line(text: str) -> bool:
     """Closing quotes and brackets, commas and full stops never begin a paragraph."""
-    marks = patterns.load()
-    return bool(text) and (text[0] in marks.closing_marks or text[0] in marks.sentence_final or text[0] in _NO_LINE_START) and not text.startswith("...")
+    return bool(text) and text[0] in _no_line_start() and not text.startswith("...")
 
 
 def _score(line: _Measured, following: _Measured, starts_paragraph: bool, typical_gap: float | None) -> float:
@@ -154,7 +182,8 @@ def _score(line: _Measured, following: _Measured, starts_paragraph: bool, typica
     full = max(measurable) if measurable else max(line.full_chars, following.full_chars)
     shortfall = _shortfall(this, full)
     allowance = FIRST_LINE_INDENT if starts_paragraph and this.indent is None else 0.0
-    explained = shortfall <= following.first_token + 0.25
+    # A first line that lost its indent had `allowance` less room: measure the gap against that.
+    explained = shortfall - allowance <= following.first_token + 0.25
     if shortfall >= SHORT_LINE_SHORTFALL + allowance and not explained:
         score = 2.5 + (0.5 if line.ends_sentence or line.ends_clause else 0.0)
     elif line.ends_sentence:
@@ -183,7 +212,8 @@ def decide_breaks(evidence: list[LineEvidence]) -> list[bool]:
     if not n:
         return breaks
     gaps = [e.gap_before for e in evidence[1:] if e.gap_before is not None]
-    typical_gap = statistics.median(gaps) if gaps else None
+    # Most gaps are between lines of one paragraph: the lower quartile is the ordinary line gap.
+    typical_gap = sorted(gaps)[len(gaps) // 4] if gaps else None
     measured = [_Measured.of(e) for e in evidence]
     starts_paragraph = True
     for i in range(n - 1):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline import __version__, inputs, normalize, textmode
+from pipeline import __version__, debug, inputs, layout, normalize, paragraphs, textmode
 from pipeline.config import Config
-from pipeline.document import Block, Document, Page, Paragraph, Role
+from pipeline.document import Document, Page
 from pipeline.errors import BadInputError
 
 
@@ -97,7 +97,7 @@ def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, con
         text_lines = pages.pdf_text_lines(path, number, config.input.dpi)
         if text_lines:
             page = Page(number=number, width=width, height=height, lines=text_lines, meta={"text_source": "pdf text layer"})
-            return interim_layout(page)
+            return layout_page(page, image, config)
     if engine.name == "replay":  # stored lines are already in the original page's pixels
         page = ocr.recognize_page(image, engine, number)
     else:
@@ -110,16 +110,20 @@ def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, con
             engine.record_page(number, page.lines)
     if not page.lines:
         page.warnings.append(f"page {number}: no text was found")
-    return interim_layout(page)
+    return layout_page(page, image, config, engine)
 
 
-def interim_layout(page: Page) -> Page:
-    """INTERIM, until the layout stage (pipeline/layout.py, issue 5) lands: all OCR lines go into
-    one body block in engine order (top to bottom across the page, so neighbouring columns
-    interleave), each line its own paragraph. The layout stage replaces this call."""
-    if page.lines:
-        block = Block(role=Role.BODY, lines=page.lines)
-        block.paragraphs = [Paragraph(text=line.text, first_line=i, line_count=1) for i, line in enumerate(page.lines)]
-        page.blocks = [block]
-        page.lines = []
+def layout_page(page: Page, image: np.ndarray | None, config: Config, engine=None) -> Page:
+    """After OCR: blocks, roles and reading order, then paragraphs; debug files when asked.
+
+    `image` is the page in the pixels of the lines' boxes; `engine` re-reads vertical regions.
+    """
+    ocr_lines = list(page.lines)
+    page = paragraphs.build(layout.analyze(page, image, config.layout, engine))
+    directory = config.output.debug_dir
+    if directory is not None:
+        debug.write_ocr_lines(ocr_lines, page.number, directory)
+        debug.write_layout(page, directory)
+        if image is not None:
+            debug.write_overlay(page, image, Path(directory) / f"{debug.page_stem(page.number)}.overlay.png")
     return page

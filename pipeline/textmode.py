@@ -11,32 +11,45 @@ The steps:
    keyword glued to a heading) become blocks of their own.
 3. Runs of lines much narrower than the text around them (a lead box) form a block of their own.
 4. In each run of lines: heading clusters (lines with no punctuation that do not fill the column,
-   standing between paragraph ends) become headings; the rest go to `repair.decide_breaks`.
+   standing between paragraph ends; bracket-only pieces of a vertical headline glued back) become
+   headings; the rest go to `repair.decide_breaks`, the boundary decision the layout stage shares.
+Lines far wider than any column mean the input already has one paragraph per line (e.g. this
+tool's own output), and each line is kept as a paragraph.
+
+The text mode changes no character: it removes line breaks, blank lines and whitespace at line
+ends, may drop a line-final hyphen between lower-case Latin word fragments (repair.join_texts), and
+adds one space when it joins Latin words or the two halves of a two-line headline. Splitting a
+keyword off a heading keeps both parts. (Normalisation, a later stage, makes the documented changes.)
 """
 
 from __future__ import annotations
 
 import re
-import statistics
 from dataclasses import dataclass, field
 
 from pipeline import patterns
 from pipeline.document import Block, Document, Line, Page, Paragraph, Repair, Role
-from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, display_width, join_lines
+from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, display_width, first_token_width, join_lines
 
 NARROW_REGIME = 0.72  # a run of lines at most this fraction of the body's width is another column (lead box)
 MIN_NARROW_RUN = 4  # lines a narrow run needs before it counts as a box of its own
 WIDE_HEADING = 1.2  # a line this much wider than its column, with no final punctuation, is a heading
 FULL_TOLERANCE = 1.5  # characters a line may fall short of the column and still be full
+OVERFULL = 1.0  # characters beyond the column (more than a hanging mark) that no column line has
+BODY_QUANTILE = 0.75  # of all plain lines: the width of the main (widest common) column
 COLUMN_QUANTILE = 0.6  # most lines are full, so this quantile of nearby extents is the column width
 RUNNING_QUANTILE = 0.4  # of running lines: below the lines that hang punctuation or carry justification spaces
 WINDOW = 12  # lines on each side used to estimate the local column width
-PARAGRAPH_PER_LINE = 40.0  # median line width (characters) above which lines are paragraphs, not column lines
+LATIN_COLUMN_QUANTILE = 0.9  # ragged-right Latin text is measured against its longest lines
+MAX_HEADING_LINES = 3  # an unpunctuated piece longer than this is running text that lost its punctuation
+MOSTLY_INDENTED = 0.5  # above this share of lines with leading space, the space is a margin, not indents
+PARAGRAPH_PER_LINE = 40.0  # main-column width (characters) above which lines are paragraphs, not column lines
 PATTERN_ROLES = {"byline": Role.BYLINE, "caption": Role.CAPTION, "jump": Role.JUMP, "editor_credit": Role.FOOTER, "keyword": Role.KEYWORD}
 _CJK_SPACE = re.compile(r"[^\x00-\x7f]\s+[^\x00-\x7f]")
+_HALF_WIDTH_TEXT = re.compile(r"[!-~]")
 
 
-@dataclass
+@dataclass(slots=True)
 class TextLine:
     """One non-blank input line with the evidence around it."""
 
@@ -53,18 +66,16 @@ class TextLine:
     punctuated: bool = False  # commas, full stops and the like inside: running text, not a heading
     latin: bool = False
 
+    extent: float = 0.0  # how far the line reaches, counting a known indent
+
     def __post_init__(self) -> None:
         self.width = display_width(self.text)
-        self.ends_sentence = patterns.ends_sentence(self.text)
-        self.ends_clause = patterns.ends_clause(self.text)
+        self.extent = self.width + (FIRST_LINE_INDENT if self.indented else 0.0)
+        end = patterns.line_end(self.text)
+        self.ends_sentence = end == patterns.SENTENCE_END
+        self.ends_clause = end == patterns.CLAUSE_END
         self.punctuated = patterns.has_internal_punctuation(self.text)
         self.latin = _is_latin(self.text)
-
-    @property
-    def extent(self) -> float:
-        """How far the line reaches, counting a known indent."""
-        return self.width + (FIRST_LINE_INDENT if self.indented else 0.0)
-
 
 
 @dataclass
@@ -127,12 +138,10 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
 
 
-def _runs(lines: list[TextLine]) -> list[tuple[list[TextLine], bool]]:
+def _runs(lines: list[TextLine], body_width: float) -> list[tuple[list[TextLine], bool]]:
     """Split the lines into runs (the text between pattern-identified lines), and narrow runs
     (a lead box among wider body lines) out of them. Returns (run, is_narrow) pairs; a pattern
     line is a run of its own."""
-    plain = [line.extent for line in lines if line.role is None]
-    body_width = _percentile(plain, 0.75) if plain else 0.0
     runs: list[tuple[list[TextLine], bool]] = []
     current: list[TextLine] = []
 
@@ -160,8 +169,11 @@ def _split_narrow(run: list[TextLine], body_width: float) -> list[tuple[list[Tex
     while i < len(run):
         if run[i].extent <= limit:
             j = i
-            while j < len(run) and run[j].extent <= limit:
+            while j < len(run) and (run[j].extent <= limit or _hangs_inside(run, j, limit)):
                 j += 1
+            # A wide paragraph's short last line is narrow too: it belongs to the text before.
+            while i < j and i > 0 and not (run[i - 1].ends_sentence or run[i - 1].ends_clause) and run[i - 1].extent > limit:
+                i += 1
             stretch = run[i:j]
             running = sum(1 for x in stretch if x.punctuated and not x.ends_sentence)
             if len(stretch) >= MIN_NARROW_RUN and running >= 2:
@@ -177,6 +189,11 @@ def _split_narrow(run: list[TextLine], body_width: float) -> list[tuple[list[Tex
     return pieces
 
 
+def _hangs_inside(run: list[TextLine], j: int, limit: float) -> bool:
+    """A narrow column's line made a little wider by hanging punctuation, with narrow lines after it."""
+    return run[j].extent <= limit + FIRST_LINE_INDENT and j + 1 < len(run) and run[j + 1].extent <= limit
+
+
 def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
     """The full-line width around each line.
 
@@ -185,12 +202,13 @@ def _column_widths(run: list[TextLine], fallback: float) -> list[float]:
     A run too short to measure (a few heading lines between pattern lines) uses the width of the
     text around it (`fallback`)."""
     extents = [line.extent for line in run]
+    # Running lines, less those right after a sentence end (likely first lines, an indent short).
     running = [
-        line.extent if line.punctuated and not line.ends_sentence else None
-        for line in run
+        line.extent if line.punctuated and not line.ends_sentence and not (k and run[k - 1].ends_sentence) else None
+        for k, line in enumerate(run)
     ]
     if len(run) < MIN_NARROW_RUN:
-        return [max(_percentile(extents, COLUMN_QUANTILE), fallback)] * len(run)
+        return [fallback or _percentile(extents, COLUMN_QUANTILE)] * len(run)
     widths = []
     for i in range(len(run)):
         lo, hi = max(0, i - WINDOW), i + WINDOW + 1
@@ -210,7 +228,14 @@ def _heading_candidate(line: TextLine, width: float) -> bool:
         return True
     if line.punctuated or line.ends_clause:
         return False
-    return bool(_CJK_SPACE.search(text)) or line.extent <= width - FULL_TOLERANCE
+    # Not a column line: shorter than a full line, or longer than one (beyond a hanging mark),
+    # or a two-part heading ("项目为王 再创…"): a space between Chinese phrases in a line with no
+    # half-width text (body lines get spaces beside digits and Latin from justification).
+    return _two_part(text) or line.extent <= width - FULL_TOLERANCE or line.extent >= width + OVERFULL
+
+
+def _two_part(text: str) -> bool:
+    return bool(_CJK_SPACE.search(text)) and not _HALF_WIDTH_TEXT.search(text)
 
 
 def _is_wide(line: TextLine, width: float) -> bool:
@@ -218,27 +243,39 @@ def _is_wide(line: TextLine, width: float) -> bool:
     return line.extent >= width * WIDE_HEADING and not line.ends_sentence
 
 
-def _starts_paragraph(line: TextLine, width: float) -> bool:
-    """An indented line, or one about an indent shorter than the column that does not end a sentence."""
+def _starts_paragraph(line: TextLine, width: float, strict: bool = False, next_line: TextLine | None = None) -> bool:
+    """An indented line, or one about an indent shorter than the column that does not end a sentence
+    (and is not short only because `next_line` begins with a word too long to fit). Unless `strict`,
+    a final mark may hang past the column's edge (so the line is measured without it)."""
     if line.indented:
         return True
+    if line.ends_sentence:
+        return False
     shortfall = width - line.extent
-    return FULL_TOLERANCE <= shortfall <= FIRST_LINE_INDENT + 1.5 and not line.ends_sentence
+    if next_line is not None and shortfall <= first_token_width(next_line.text) + 0.25:
+        return False
+    hanging = 1.0 if not strict and line.text[-1] in patterns.load().internal_punctuation else 0.0
+    return any(FULL_TOLERANCE <= s <= FIRST_LINE_INDENT + 1.5 for s in (shortfall, shortfall + hanging))
+
+
+def _first_line_like(line: TextLine, width: float) -> bool:
+    """About one indent shorter than the column: it could be a paragraph's first line."""
+    return FIRST_LINE_INDENT - FULL_TOLERANCE <= width - line.extent <= FIRST_LINE_INDENT + 1.0
 
 
 def _heading_cluster(run: list[TextLine], widths: list[float], start: int) -> int:
     """End (exclusive) of the heading cluster starting at `start`, or `start` when there is none."""
     end = start
     while end < len(run) and _heading_candidate(run[end], widths[end]):
-        if end > start and run[end].indented and not patterns.is_bracket_fragment(run[end].text):
-            end += 1  # an indented line starts the next heading of the same cluster
-            continue
         end += 1
     if end == start:
         return start
     if end < len(run):
         follower = run[end]
-        continues = not _starts_paragraph(follower, widths[end])
+        # A lone candidate that could itself be a first line needs a clear paragraph start after it.
+        strict = end - start == 1 and _first_line_like(run[start], widths[start])
+        after = run[end + 1] if end + 1 < len(run) else None
+        continues = not _starts_paragraph(follower, widths[end], strict, after)
         if continues and not _is_wide(run[end - 1], widths[end - 1]):
             # The line before running text is that paragraph's first line, not a heading.
             end -= 1
@@ -259,7 +296,7 @@ def _split_headings(cluster: list[TextLine], widths: list[float]) -> list[list[T
         fragment = patterns.is_bracket_fragment(line.text)
         opens = line.text[-1] in patterns.load().opening_marks
         closes = line.text[0] in patterns.load().closing_marks
-        fills = width - (FULL_TOLERANCE if previous is not None and _CJK_SPACE.search(previous.text) else FIRST_LINE_INDENT + FULL_TOLERANCE)
+        fills = width - (FULL_TOLERANCE if previous is not None and _two_part(previous.text) else FIRST_LINE_INDENT + FULL_TOLERANCE)
         wraps = previous is not None and previous.extent >= fills and line.extent < previous.extent
         if headings and not line.indented and (glue or fragment or closes or wraps or _couplet(headings[-1], line)):
             headings[-1].append(line)
@@ -296,6 +333,10 @@ def _blank_lines_mark_paragraphs(lines: list[TextLine]) -> bool:
 
 def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_marks: bool) -> list[Piece]:
     """Paragraphs of running text through the shared boundary decision."""
+    if run and sum(line.latin for line in run) * 2 > len(run):
+        # Ragged-right Latin text: measured against its longest lines, so that a line counts as
+        # short only where the next word would have fitted on it (decide_breaks checks that).
+        widths = [_percentile([line.extent for line in run], LATIN_COLUMN_QUANTILE)] * len(run)
     evidence = [
         LineEvidence(
             text=line.text,
@@ -305,8 +346,6 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
         )
         for line, width in zip(run, widths)
     ]
-    if run and sum(line.latin for line in run) * 2 > len(run):
-        evidence = [_latin_evidence(e, line, blank_marks) for e, line in zip(evidence, run)]
     breaks = decide_breaks(evidence)
     pieces: list[Piece] = []
     current: list[TextLine] = []
@@ -316,14 +355,6 @@ def _body_pieces(run: list[TextLine], widths: list[float], role: Role, blank_mar
             pieces.append(Piece(role, current))
             current = []
     return pieces
-
-
-def _latin_evidence(evidence: LineEvidence, line: TextLine, blank_marks: bool) -> LineEvidence:
-    """Ragged-right Latin text: line length says little, so only indents and blank lines mark paragraphs."""
-    return LineEvidence(evidence.text, 1.0, FIRST_LINE_INDENT if line.indented else None, evidence.gap_before)
-
-
-MAX_HEADING_LINES = 3
 
 
 def _unpunctuated_as_headings(piece: Piece, previous: Role | None) -> list[Piece]:
@@ -401,18 +432,24 @@ def segment(lines: list[str], source: str = "") -> Document:
     """Decide for each line whether its paragraph ends after it and which lines are not body text."""
     repairs: list[Repair] = []
     text_lines, blank_count = _read_lines(lines)
-    if blank_count:
-        repairs.append(Repair("blank-lines", f"{blank_count} blank lines read as line-break artifacts, not text"))
+    indented = sum(line.indented for line in text_lines)
+    if indented > len(text_lines) * MOSTLY_INDENTED:
+        # Leading space on most lines is the exporter's margin, not paragraph indents.
+        text_lines = [TextLine(line.text, line.number, blank_before=line.blank_before) for line in text_lines]
+        repairs.append(Repair("indent", f"leading space on {indented} of {len(text_lines)} lines read as a margin, not as indents"))
     for line in text_lines:
         if line.indented:
             repairs.append(Repair("indent", f"line {line.number}: leading space read as a first-line indent"))
     text_lines = _mark_patterns(text_lines, repairs)
     blank_marks = _blank_lines_mark_paragraphs(text_lines)
-    runs = _runs(text_lines)
+    if blank_count:
+        meaning = "paragraph ends (they follow sentence ends)" if blank_marks else "line-break artifacts, not paragraph ends"
+        repairs.append(Repair("blank-lines", f"{blank_count} blank lines read as {meaning}"))
     plain = [line.extent for line in text_lines if line.role is None]
-    body_width = _percentile(plain, 0.75) if plain else 0.0
+    body_width = _percentile(plain, BODY_QUANTILE) if plain else 0.0
+    runs = _runs(text_lines, body_width)
     has_wide = any(not narrow for run, narrow in runs if run[0].role is None)
-    lines_are_paragraphs = bool(plain) and statistics.median(plain) > PARAGRAPH_PER_LINE
+    lines_are_paragraphs = body_width > PARAGRAPH_PER_LINE
     if lines_are_paragraphs:
         repairs.append(Repair("lines", "lines are far wider than a newspaper column: each line read as one paragraph"))
     pieces: list[Piece] = []
@@ -426,7 +463,8 @@ def segment(lines: list[str], source: str = "") -> Document:
             continue
         fallback = body_width * (NARROW_REGIME if narrow else 1.0)
         pieces.extend(_run_pieces(run, narrow, has_wide, fallback, blank_marks, text_before=bool(pieces)))
-    pieces = _attach_caption_starts(pieces)
+    if not lines_are_paragraphs:
+        pieces = _attach_caption_starts(pieces)
     return Document(source=source, pages=[_page(pieces, repairs)], repairs=repairs)
 
 

@@ -98,6 +98,7 @@ def test_small_text_is_scaled_up_and_big_text_down():
     assert estimate_char_height(small) == pytest.approx(10, abs=1)
     assert plan_detection(small, 32, 2048).scale == 2.0
     assert plan_detection(big, 32, 2048).scale == pytest.approx(0.5, abs=0.01)
+    assert plan_detection(small, 12, 2048).scale == 1.0  # close enough to the target: left alone
 
 
 def test_read_region_maps_boxes_back_to_the_page():

@@ -72,3 +72,24 @@ def test_joining_its_own_output_changes_nothing(lines):
 def test_decide_breaks_returns_one_decision_per_line_ending_with_a_break(rows):
     breaks = decide_breaks([LineEvidence(t, r, i) for t, r, i in rows])
     assert len(breaks) == len(rows) and breaks[-1] is True
+
+
+def test_known_indents_and_widths_recover_real_paragraphs():
+    """What the layout stage gives: every line's indent and how far it reaches. Real articles
+    typeset at several column widths must come back with (almost) every boundary right."""
+    from pipeline.bench import textbench
+
+    decisions = wrong = 0
+    for width in (8, 12, 17):
+        for article in textbench.load_articles():
+            evidence, truth = [], []
+            for paragraph in article["paragraphs"]:
+                lines = textbench.wrap(paragraph.strip(), width, 2.0)
+                for k, line in enumerate(lines):
+                    indent = 2.0 if k == 0 else 0.0
+                    evidence.append(LineEvidence(line, (display_width(line) + indent) / width, indent))
+                    truth.append(k == len(lines) - 1)
+            decided = decide_breaks(evidence)
+            decisions += len(truth)
+            wrong += sum(d != t for d, t in zip(decided, truth))
+    assert wrong <= decisions * 0.002

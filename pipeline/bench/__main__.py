@@ -80,7 +80,7 @@ def worker(group: str, pages: list[peerlib.BenchPage], result_path: Path, use_ca
             path = OUTPUTS / peer / f"{page.id}.json"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(run.output.to_dict(), ensure_ascii=False), encoding="utf-8")
-            record.update(output=str(path), seconds=run.seconds, peak_mb=run.peak_mb, notes=run.notes)
+            record.update(output=str(path), seconds=run.seconds, peak_mb=run.peak_mb, notes=run.notes, ocr_seconds=run.ocr_seconds)
             print(f"  {peer} {page.id}: {run.seconds:.1f} s", file=sys.stderr)
         records.append(record)
         result_path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
@@ -118,7 +118,7 @@ def score_records(records: list[dict], pages: dict[str, peerlib.BenchPage]) -> l
     scored = []
     for record in records:
         page = pages[record["page"]]
-        entry = {"page": page.id, "spec": page.spec, **{k: record.get(k) for k in ("seconds", "peak_mb", "error")}}
+        entry = {"page": page.id, "spec": page.spec, **{k: record.get(k) for k in ("seconds", "ocr_seconds", "peak_mb", "error")}}
         if "output" in record:
             output = Document.from_dict(json.loads(Path(record["output"]).read_text(encoding="utf-8")))
             entry["scores"] = score_page(page.truth, output)

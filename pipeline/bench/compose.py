@@ -60,6 +60,7 @@ class Composer:
     article_blocks: list[list[Block]] = field(default_factory=list)
     article_headlines: list[str] = field(default_factory=list)
     used_articles: set[int] = field(default_factory=set)
+    article_notes: list[dict] = field(default_factory=list)  # per article: its source and layout features
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.spec.seed)
@@ -173,7 +174,7 @@ class Composer:
             del items[mark:]
 
     def _drafts(self) -> tuple[list, ...]:
-        return (self.glyphs, self.rules, self.frames_drawn, self.pictures, self.article_blocks, self.article_headlines)
+        return (self.glyphs, self.rules, self.frames_drawn, self.pictures, self.article_blocks, self.article_headlines, self.article_notes)
 
     def byline_text(self, source: SourceArticle) -> str:
         if source.byline:
@@ -242,6 +243,7 @@ class Composer:
         xs = {c: self.column_x(c, content, columns) for c in cols}
         col_width = xs[cols[0]][1] - xs[cols[0]][0]
         blocks: list[Block] = []
+        features = {f"{len(cols)}-columns"}
         tops = {c: top for c in cols}
         headline = self.text(source.title, source.script)
         self.article_headlines.append(headline)
@@ -251,6 +253,7 @@ class Composer:
         side = cols[-1] if rng.random() < 0.5 else cols[0]
         hsize = int(min(col_width * 0.7, size * 2.4, (bottoms[side] - top) * 0.8 / max(len(headline), 1)))
         if vertical_headline and hsize >= size * 1.3:  # else the headline is set across the columns
+            features.add("vertical-headline")
             style = Style("serif-bold", hsize, pitch=1.0, align="left")
             x0, x1 = xs[side]
             cx = (x0 + x1) / 2
@@ -262,12 +265,15 @@ class Composer:
         else:
             span_count = len(cols) if not many or rng.random() < 0.6 else rng.randrange(2, len(cols))
             span = cols[:span_count]
+            if span_count < len(cols):
+                features.add("headline-over-some-columns")
             hx0, hx1 = xs[span[0]][0], xs[span[-1]][1]
             y = top
             align = rng.choice(("left", "center"))
             if source.kicker or rng.random() < 0.35:
                 kicker = self.text(source.kicker, source.script) if source.kicker else self.text(rng.choice(WORDS["subheads"]))
                 style = Style("sans", int(size * 1.15), pitch=1.3, align=align)
+                features.add("kicker")
                 kb, used = self.set_block(kicker, Role.KICKER, style, Box(hx0, y, hx1, y + size * 6), article=article_id)
                 blocks += kb
                 y += used + size * 0.5
@@ -282,6 +288,7 @@ class Composer:
             wants_subtitle = bool(source.subtitle) or rng.random() < 0.4
             subtitle = self.text(source.subtitle or self.subtitle_clause(source), source.script) if wants_subtitle else ""
             if subtitle:
+                features.add("subtitle")
                 style = Style("serif", int(size * 1.2), pitch=1.3, align=align)
                 sb, used = self.set_block("——" + subtitle if not source.subtitle else subtitle, Role.SUBTITLE, style, Box(hx0, y, hx1, y + size * 6), article=article_id)
                 blocks += sb
@@ -300,6 +307,7 @@ class Composer:
         if many and rng.random() < 0.4 and not lead_text and len(paragraphs) > 3:
             lead_text = paragraphs.pop(0)
         if byline_in_column:
+            features.add("byline-in-column")
             c = body_cols[0]
             style = Style("sans-bold", int(size * 0.95), pitch=1.4, align="left")
             bb, used = self.set_block("■" + self.byline_text(source) if rng.random() < 0.4 else self.byline_text(source),
@@ -312,6 +320,7 @@ class Composer:
             lx0, lx1 = xs[lead_cols[0]][0], xs[lead_cols[-1]][1]
             inset = size * 0.8
             style = Style(rng.choice(("kai", "sans")), int(size * 1.02), pitch=1.5, indent=2)
+            features.add("framed-lead")
             lb, used = self.set_block(self.text(lead_text, source.script), Role.LEAD, style,
                                       Box(lx0 + inset, y + inset, lx1 - inset, min(bottoms[c] for c in lead_cols) - size * 3), article=article_id)
             blocks += lb
@@ -340,6 +349,7 @@ class Composer:
                     y0 = ptop + (pbottom - ptop - pheight) * rng.uniform(0.3, 0.6)
                 y0 = round(y0 / (size * 1.5)) * size * 1.5 if mode == "wrap" else y0
                 pbox = Box(px0, y0, px1, y0 + pheight)
+                features.add(f"picture-{mode}" if mode != "wrap" else "text-wrapped-round-picture")
                 self.picture(pbox)
                 style = Style(rng.choice(("kai", "sans")), int(size * 0.85), pitch=1.35, align="justify")
                 cb, used = self.set_block(self.caption_text(source), Role.CAPTION, style,
@@ -356,11 +366,18 @@ class Composer:
                 pieces = [(tops[c], a), (b, bottoms[c])]
             frames += [Frame(Box(x0, y0, x1, y1)) for y0, y1 in pieces if y1 - y0 >= size * 1.5]
         items = self.body_items(source, paragraphs, self.body, subheads=rng.random() < 0.5)
+        if any(item.role is Role.SUBHEAD for item in items):
+            features.add("subheads")
+        if len({bottoms[c] for c in cols}) > 1:
+            features.add("L-shape")
         result = self.flow_with_jump(items, frames, article_id, self.body)
         self.glyphs.extend(result.glyphs)
         jump = [b for b in result.blocks if b.role is Role.JUMP]
         blocks += [b for b in result.blocks if b.role is not Role.JUMP] + captions + jump
+        if jump:
+            features.add("jump-line")
         self.article_blocks.append(blocks)
+        self.article_notes.append({"source": source.source, "features": sorted(features)})
         return bool(jump)
 
     def fill_columns(self, cols: list[int], top: float, bottom: float, content: Box, columns: int,
@@ -421,6 +438,7 @@ class Composer:
         headline = self.text(source.title, source.script)
         self.article_headlines.append(headline)
         blocks: list[Block] = []
+        features = {"vertical-text"}
         hsize = int(max(size * 1.4, min(size * 2.2, region.height * 0.95 / max(len(headline), 1))))
         hstyle = Style(rng.choice(("serif-bold", "sans-bold")), hsize, pitch=1.25, align="left")
         hb, used = self.set_block(headline, Role.HEADLINE, hstyle, Box(region.x1 - hsize * 3, region.y0, region.x1, region.y1), vertical=True, article=article_id)
@@ -446,6 +464,7 @@ class Composer:
             cap_style = Style("kai" if rng.random() < 0.5 else "sans", int(size * 0.85), pitch=1.35, align="justify")
             pbox = Box(region.x0, region.y1 - pheight, region.x0 + pwidth, region.y1 - size * 3)
             self.picture(pbox)
+            features.add("picture")
             cb, _ = self.set_block(self.caption_text(source), Role.CAPTION, cap_style, Box(pbox.x0, pbox.y1 + size * 0.4, pbox.x1, region.y1 + size), article=article_id)
             captions += cb
             split = pbox.x1 + size * 0.8
@@ -456,7 +475,10 @@ class Composer:
         self.glyphs.extend(result.glyphs)
         jump = [b for b in result.blocks if b.role is Role.JUMP]
         blocks += [b for b in result.blocks if b.role is not Role.JUMP] + captions + jump
+        if jump:
+            features.add("jump-line")
         self.article_blocks.append(blocks)
+        self.article_notes.append({"source": source.source, "features": sorted(features)})
         return bool(jump)
 
     def compose_vertical(self, content: Box) -> None:

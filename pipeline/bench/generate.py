@@ -49,7 +49,9 @@ def generate_page(spec: PageSpec, articles: list[SourceArticle]) -> tuple[np.nda
         "spec": asdict(spec),
         "dpi": 150 if degraded.applied.get("scale") == 0.5 else 300,
         "degradations": degraded.applied,
-        "articles": [articles[i].source for i in sorted(composer.used_articles)],
+        "layout_plan": spec.plan,
+        "features": sorted({f for note in composer.article_notes for f in note["features"]}),
+        "articles": [{"id": i, **note} for i, note in enumerate(composer.article_notes)],
     }
     document.meta = {"ground_truth": True}
     return degraded.image, document, degraded.jpeg_quality

@@ -165,7 +165,15 @@ def line_cer(truth: list[TruthLine], lines: list[Line], ignore_punctuation: bool
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process or of its largest child (Tesseract runs as one)."""
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: less disturbed than wall time by
+    other work on a shared machine."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 # ---------------------------------------------------------------------------------------------
@@ -179,14 +187,14 @@ class TestPage:
     script: str
 
 
-def add_uneven_light(image: np.ndarray, seed: int) -> np.ndarray:
+def add_uneven_light(image: np.ndarray, seed: int, strength: float = 0.45) -> np.ndarray:
     """Light falling off towards one corner, and yellowed (darker) paper, as on a phone or book scan."""
     rng = np.random.default_rng(seed)
     height, width = image.shape[:2]
     yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
     cx, cy = rng.uniform(0, width), rng.uniform(0, height)
     distance = np.hypot(xx - cx, yy - cy) / np.hypot(width, height)
-    light = 0.95 - 0.45 * distance
+    light = 0.95 - strength * distance
     return np.clip(image.astype(np.float32) * light, 0, 255).astype(np.uint8)
 
 
@@ -199,7 +207,7 @@ def add_dark_borders(image: np.ndarray, seed: int) -> tuple[np.ndarray, tuple[in
     return framed, (left, top)
 
 
-def accuracy_pages(count: int) -> list[tuple[TestPage, TestPage]]:
+def accuracy_pages(count: int, light_strength: float = 0.45) -> list[tuple[TestPage, TestPage]]:
     """(clean, degraded) pairs: 3-column pages of real article text, 24-32 px characters,
     serif and sans; degraded = rotated up to 2.5 degrees, blurred, noisy, uneven light, JPEG 50."""
     simplified, traditional = corpus_texts("simplified"), corpus_texts("traditional")
@@ -210,7 +218,7 @@ def accuracy_pages(count: int) -> list[tuple[TestPage, TestPage]]:
         font_px = (24, 28, 32)[index % 3]
         image, truth = render_columns(text, 1500, 1100, font_px, columns=3, font=("serif", "sans")[index % 2])
         rotation = float(np.random.default_rng(index).uniform(-2.5, 2.5))
-        lit = add_uneven_light(image, index) if index % 2 == 0 else image
+        lit = add_uneven_light(image, index, light_strength) if index % 2 == 0 or light_strength > 0.45 else image
         degraded, matrix = degrade(lit, seed=index, rotation=rotation, blur=0.7 + 0.1 * (index % 4), noise=8.0, jpeg_quality=50)
         clean = TestPage(f"{article_id}-{font_px}px", image, truth, script)
         pairs.append((clean, TestPage(f"{article_id}-{font_px}px-degraded-{rotation:+.1f}deg", degraded, [TruthLine(t.text, map_box(t.box, matrix)) for t in truth], script)))
@@ -231,11 +239,12 @@ def vertical_pages(count: int) -> list[tuple[TestPage, Box]]:
     return pages
 
 
-def big_page() -> TestPage:
-    """3500x5000 px at 300 dpi, six columns of 9.5 pt text (9.5 / 72 * 300 = 40 px em)."""
+def big_page(points: float = 9.5) -> TestPage:
+    """3500x5000 px at 300 dpi, six columns of body text at `points` (9.5 pt = 40 px em)."""
     text = "".join(t for _, t in corpus_texts("simplified")[:12])
-    image, truth = render_columns(text, 3500, 5000, 40, columns=6, margin=150, line_spacing=1.45)
-    return TestPage("3500x5000-9.5pt", image, truth, "simplified")
+    font_px = round(points / 72 * 300)
+    image, truth = render_columns(text, 3500, 5000, font_px, columns=6, margin=150, line_spacing=1.45)
+    return TestPage(f"3500x5000-{points}pt", image, truth, "simplified")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,13 +274,15 @@ def measure_engine(name: str, pages: int, vertical: int) -> dict:
     engine = engines["simplified"] if engines else make_engine(name)
     load_seconds = time.perf_counter() - started
     totals = {"clean": [0, 0, 0.0, 0], "degraded": [0, 0, 0.0, 0]}
+    cpu_total = 0.0
     per_page = []
     for clean, degraded in accuracy_pages(pages):
         for kind, page in (("clean", clean), ("degraded", degraded)):
             chosen = engines[page.script] if engines else engine
-            begin = time.perf_counter()
+            begin, cpu = time.perf_counter(), cpu_seconds()
             lines = read(chosen, page.image)
             seconds = time.perf_counter() - begin
+            cpu_total += cpu_seconds() - cpu
             cer, errors, characters = line_cer(page.truth, lines)
             totals[kind][0] += errors
             totals[kind][1] += characters
@@ -293,6 +304,7 @@ def measure_engine(name: str, pages: int, vertical: int) -> dict:
         "cer_clean": totals["clean"][0] / max(1, totals["clean"][1]),
         "cer_degraded": totals["degraded"][0] / max(1, totals["degraded"][1]),
         "seconds_per_page": (totals["clean"][2] + totals["degraded"][2]) / max(1, totals["clean"][3] + totals["degraded"][3]),
+        "cpu_seconds_per_page": cpu_total / max(1, totals["clean"][3] + totals["degraded"][3]),
         "vertical_cer_ignoring_punctuation": vertical_errors / max(1, vertical_chars),
         "characters": totals["clean"][1],
         "pages": totals["clean"][3] + totals["degraded"][3],
@@ -303,7 +315,7 @@ def measure_engine(name: str, pages: int, vertical: int) -> dict:
 
 def measure_preprocessing(pages: int) -> dict:
     """Each preprocessing step switched off (or on, for the optional ones) on degraded pages with
-    dark scanner borders, against the defaults; RapidOCR engine."""
+    strong light fall-off and dark scanner borders, against the defaults; RapidOCR engine."""
     from dataclasses import replace
 
     from pipeline.config import PreprocessConfig
@@ -321,7 +333,7 @@ def measure_preprocessing(pages: int) -> dict:
         "all off": PreprocessConfig(grayscale=False, flatten_illumination=False, denoise=False, deskew=False, crop_borders=False, binarize=False),
     }
     test_pages = []
-    for _, degraded in accuracy_pages(pages):
+    for _, degraded in accuracy_pages(pages, light_strength=0.75):
         framed, (dx, dy) = add_dark_borders(degraded.image, len(test_pages))
         truth = [TruthLine(t.text, Box(t.box.x0 + dx, t.box.y0 + dy, t.box.x1 + dx, t.box.y1 + dy)) for t in degraded.truth]
         test_pages.append(TestPage(degraded.name, np.dstack([framed] * 3), truth, degraded.script))
@@ -340,60 +352,55 @@ def measure_preprocessing(pages: int) -> dict:
 
 
 def measure_big_page(engine_name: str) -> dict:
-    """The 3500x5000 page read whole, a 1200x1200 piece of it read alone, the stock RapidOCR
-    pipeline (which shrinks the page to 2000 px) on the same page, and seconds per page size."""
+    """Big pages read whole against a 1200x1200 piece of the same page read alone, and against the
+    stock RapidOCR pipeline (which shrinks the page to 2000 px); then seconds per page size."""
     import cv2
 
+    from pipeline import models
+
     engine = make_engine(engine_name)
-    page = big_page()
-    begin = time.perf_counter()
-    lines = read(engine, page.image)
-    whole_seconds = time.perf_counter() - begin
-    whole_cer = line_cer(page.truth, lines)[0]
-    x0, y0, x1, y1 = 1100, 1800, 2300, 3000
-    inside = [TruthLine(t.text, Box(t.box.x0 - x0, t.box.y0 - y0, t.box.x1 - x0, t.box.y1 - y0)) for t in page.truth if t.box.x0 >= x0 and t.box.x1 <= x1 and t.box.y0 >= y0 and t.box.y1 <= y1]
-    piece_lines = read(engine, np.ascontiguousarray(page.image[y0:y1, x0:x1]))
-    piece_cer = line_cer(inside, piece_lines)[0]
-    # the same truth lines, scored from the whole-page reading
-    inside_whole = [TruthLine(t.text, Box(t.box.x0 + x0, t.box.y0 + y0, t.box.x1 + x0, t.box.y1 + y0)) for t in inside]
-    result = {
-        "page": page.name,
-        "lines": len(page.truth),
-        "characters": sum(len(t.text) for t in page.truth),
-        "whole_page_cer": whole_cer,
-        "whole_page_seconds": whole_seconds,
-        "detection_plan": vars(engine.last_plan) if getattr(engine, "last_plan", None) else None,
-        "piece_cer_read_alone": piece_cer,
-        "piece_cer_from_whole_page": line_cer(inside_whole, lines)[0],
-        "piece_lines": len(inside),
-    }
-    if engine_name == "rapidocr":
-        from rapidocr import RapidOCR
+    from rapidocr import RapidOCR
 
-        from pipeline import models
-
-        stock = RapidOCR(params={"Det.model_path": str(models.model_file("PP-OCRv6_small_det")), "Rec.model_path": str(models.model_file("PP-OCRv6_small_rec")), "Global.use_cls": False, "Global.log_level": "error", "EngineConfig.onnxruntime.intra_op_num_threads": 2, "Cls.model_path": str(models.model_file("PP-OCRv6_small_det"))})
-        begin = time.perf_counter()
+    det, rec = str(models.model_file("PP-OCRv6_small_det")), str(models.model_file("PP-OCRv6_small_rec"))
+    stock = RapidOCR(params={"Det.model_path": det, "Rec.model_path": rec, "Cls.model_path": det, "Global.use_cls": False, "Global.log_level": "error", "EngineConfig.onnxruntime.intra_op_num_threads": 2})
+    results = []
+    for points in (9.5, 7.0):
+        page = big_page(points)
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        lines = read(engine, page.image)
+        wall, cpu = time.perf_counter() - wall, cpu_seconds() - cpu
+        x0, y0, x1, y1 = 1100, 1800, 2300, 3000
+        inside = [t for t in page.truth if t.box.x0 >= x0 and t.box.x1 <= x1 and t.box.y0 >= y0 and t.box.y1 <= y1]
+        piece_truth = [TruthLine(t.text, Box(t.box.x0 - x0, t.box.y0 - y0, t.box.x1 - x0, t.box.y1 - y0)) for t in inside]
+        piece_lines = read(engine, np.ascontiguousarray(page.image[y0:y1, x0:x1]))
+        stock_wall = time.perf_counter()
         output = stock(cv2.cvtColor(page.image, cv2.COLOR_GRAY2BGR))
+        stock_wall = time.perf_counter() - stock_wall
         stock_lines = [Line(text, Box.from_points(box.tolist())) for box, text in zip(output.boxes, output.txts)] if output.boxes is not None else []
-        result["stock_rapidocr_cer"] = line_cer(page.truth, stock_lines)[0]
-        result["stock_rapidocr_seconds"] = time.perf_counter() - begin
+        results.append({
+            "page": page.name,
+            "lines": len(page.truth),
+            "characters": sum(len(t.text) for t in page.truth),
+            "whole_page_cer": line_cer(page.truth, lines)[0],
+            "whole_page_seconds": wall,
+            "whole_page_cpu_seconds": cpu,
+            "detection_plan": vars(engine.last_plan),
+            "piece_cer_read_alone": line_cer(piece_truth, piece_lines)[0],
+            "piece_cer_from_whole_page": line_cer(inside, lines)[0],
+            "piece_lines": len(inside),
+            "stock_rapidocr_cer": line_cer(page.truth, stock_lines)[0],
+            "stock_rapidocr_seconds": stock_wall,
+        })
     sizes = []
-    for width, height, font_px in ((1240, 1754, 16), (2480, 3508, 32), (3500, 5000, 40)):
-        image, truth = render_columns("".join(t for _, t in corpus_texts("simplified")[:12]), width, height, font_px, columns=max(3, width // 600), margin=width // 25, line_spacing=1.45)
-        begin = time.perf_counter()
+    text = "".join(t for _, t in corpus_texts("simplified")[:12])
+    for width, height, dpi in ((1240, 1754, 150), (2480, 3508, 300), (3500, 5000, 300)):
+        font_px = round(9.5 / 72 * dpi)
+        image, truth = render_columns(text, width, height, font_px, columns=max(3, width // 600), margin=width // 25, line_spacing=1.45)
+        wall, cpu = time.perf_counter(), cpu_seconds()
         lines = read(engine, image)
-        sizes.append({"size": f"{width}x{height}", "font_px": font_px, "lines": len(truth), "seconds": round(time.perf_counter() - begin, 1), "cer": round(line_cer(truth, lines)[0], 4)})
-    result["seconds_by_size"] = sizes
-    result["peak_rss_mb"] = round(peak_rss_mb())
-    return result
-
-
-ENGINE_DISTRIBUTIONS = {
-    # what each engine imports: rapidocr is installed --no-deps, so its runtime and OpenCV are named
-    "rapidocr": ("rapidocr", "onnxruntime", "opencv-contrib-python", "omegaconf", "pyclipper", "shapely"),
-    "paddleocr": ("paddleocr", "onnxruntime"),
-}
+        sizes.append({"size": f"{width}x{height}", "dpi": dpi, "font_px": font_px, "lines": len(truth), "characters": sum(len(t.text) for t in truth),
+                      "seconds": round(time.perf_counter() - wall, 1), "cpu_seconds": round(cpu_seconds() - cpu, 1), "cer": round(line_cer(truth, lines)[0], 4)})
+    return {"pages": results, "seconds_by_size": sizes, "peak_rss_mb": round(peak_rss_mb())}
 
 
 def install_size_mb(distributions: tuple[str, ...]) -> float:
@@ -473,20 +480,19 @@ def main(argv: list[str] | None = None) -> int:
 def format_report(report: dict) -> str:
     out = [f"OCR accuracy, {report['date']} ({report['note']})", ""]
     if "engines" in report:
-        out += ["| engine | CER clean | CER degraded | vertical CER (no punct.) | s/page | load s | peak MB | install MB |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        out += ["| engine | CER clean | CER degraded | vertical CER (no punct.) | s/page | cpu s/page | load s | peak MB | install MB |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for r in report["engines"]:
-            out.append(f"| {r['engine']} | {r['cer_clean']:.2%} | {r['cer_degraded']:.2%} | {r['vertical_cer_ignoring_punctuation']:.2%} | {r['seconds_per_page']:.1f} | {r['load_seconds']:.1f} | {r['peak_rss_mb']} | {r['install_mb'] or 'apt'} |")
+            out.append(f"| {r['engine']} | {r['cer_clean']:.2%} | {r['cer_degraded']:.2%} | {r['vertical_cer_ignoring_punctuation']:.2%} | {r['seconds_per_page']:.1f} | {r['cpu_seconds_per_page']:.1f} | {r['load_seconds']:.1f} | {r['peak_rss_mb']} | {r['install_mb'] or 'apt'} |")
         out.append(f"({report['engines'][0]['pages']} pages each, {report['engines'][0]['characters']} characters per clean set)")
     if "preprocessing" in report:
         out += ["", "| preprocessing (degraded pages with dark borders, rapidocr) | CER | s/page |", "| --- | --- | --- |"]
         out += [f"| {label} | {r['cer']:.2%} | {r['seconds_per_page']:.1f} |" for label, r in report["preprocessing"].items()]
     if "big_page" in report:
-        b = report["big_page"]
-        out += ["", f"Big page {b['page']} ({b['lines']} lines, {b['characters']} characters): whole page CER {b['whole_page_cer']:.2%} in {b['whole_page_seconds']:.1f} s; "
-                f"a 1200x1200 piece read alone {b['piece_cer_read_alone']:.2%}, the same lines from the whole page {b['piece_cer_from_whole_page']:.2%}; "
-                f"stock RapidOCR (max_side_len 2000) {b.get('stock_rapidocr_cer', float('nan')):.2%} in {b.get('stock_rapidocr_seconds', float('nan')):.1f} s",
-                "", "| page size | font px | lines | seconds | CER |", "| --- | --- | --- | --- | --- |"]
-        out += [f"| {s['size']} | {s['font_px']} | {s['lines']} | {s['seconds']} | {s['cer']:.2%} |" for s in b["seconds_by_size"]]
+        out += ["", "| big page (rapidocr) | lines | CER whole page | s (cpu s) | 1200x1200 piece read alone | same lines from whole page | stock RapidOCR (2000 px cap) CER | stock s |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for b in report["big_page"]["pages"]:
+            out.append(f"| {b['page']} | {b['lines']} | {b['whole_page_cer']:.2%} | {b['whole_page_seconds']:.0f} ({b['whole_page_cpu_seconds']:.0f}) | {b['piece_cer_read_alone']:.2%} | {b['piece_cer_from_whole_page']:.2%} | {b['stock_rapidocr_cer']:.2%} | {b['stock_rapidocr_seconds']:.0f} |")
+        out += ["", "| page size (9.5 pt text) | dpi | lines | characters | seconds | cpu seconds | CER |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        out += [f"| {s['size']} | {s['dpi']} | {s['lines']} | {s['characters']} | {s['seconds']} | {s['cpu_seconds']} | {s['cer']:.2%} |" for s in report["big_page"]["seconds_by_size"]]
     return "\n".join(out)
 
 

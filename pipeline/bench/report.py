@@ -34,6 +34,7 @@ def aggregate(pages: list[dict]) -> dict:
     with_roles = [x for x in s if x["roles_right"] is not None]
     seconds = [p["seconds"] for p in scored if p.get("seconds") is not None]
     peaks = [p["peak_mb"] for p in scored if p.get("peak_mb") is not None]
+    timed = [p for p in scored if p.get("ocr_seconds") is not None and p.get("seconds")]
     return {
         "pages": len(scored),
         "failed": len(pages) - len(scored),
@@ -46,6 +47,8 @@ def aggregate(pages: list[dict]) -> dict:
         "role_accuracy": sum(x["roles_right"] for x in with_roles) / sum(x["paragraphs"] for x in with_roles) if with_roles else None,
         "seconds_per_page": sum(seconds) / len(seconds) if seconds else None,
         "peak_mb": max(peaks) if peaks else None,
+        # Share of the time spent outside the OCR engine (loading, preprocessing, layout, repair, output).
+        "non_ocr_share": sum(p["seconds"] - p["ocr_seconds"] for p in timed) / sum(p["seconds"] for p in timed) if timed else None,
     }
 
 
@@ -68,22 +71,22 @@ def _f(value: float | None, digits: int = 3, percent: bool = False) -> str:
 def format_tables(results: dict) -> str:
     """The main table (all pages) and the breakdown by clean / degraded / vertical pages."""
     lines = [
-        "| peer | pages | CER ordered | CER order-free | boundary P | R | F1 | order tau | roles | s/page | peak MB |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| peer | pages | CER ordered | CER order-free | boundary P | R | F1 | order tau | roles | s/page | non-OCR time | peak MB |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for peer, entry in results["peers"].items():
         if "unavailable" in entry:
-            lines.append(f"| {peer} | unavailable: {entry['unavailable']} |||||||||| ")
+            lines.append(f"| {peer} | unavailable: {entry['unavailable']} ||||||||||| ")
             continue
         a = entry["summary"]["all"]
         if not a.get("pages"):
-            lines.append(f"| {peer} | 0 of {a.get('failed', 0)} (failed: {entry.get('error', 'see results.json')}) |||||||||| ")
+            lines.append(f"| {peer} | 0 of {a.get('failed', 0)} (failed: {entry.get('error', 'see results.json')}) ||||||||||| ")
             continue
         pages = f"{a['pages']}" + (f" (+{a['failed']} failed)" if a["failed"] else "")
         lines.append(
             f"| {peer} | {pages} | {_f(a['ordered_cer'], 3, True)} | {_f(a['order_free_cer'], 3, True)} | {_f(a['boundary_precision'])} | "
             f"{_f(a['boundary_recall'])} | {_f(a['boundary_f1'])} | {_f(a['kendall_tau'])} | {_f(a['role_accuracy'])} | "
-            f"{_f(a['seconds_per_page'], 2)} | {_f(a['peak_mb'], 0)} |"
+            f"{_f(a['seconds_per_page'], 2)} | {_f(a['non_ocr_share'], 3, True)} | {_f(a['peak_mb'], 0)} |"
         )
     lines += ["", "| peer | CER ordered clean / degraded / vertical | F1 clean / degraded / vertical | tau clean / degraded / vertical |", "|---|---|---|---|"]
     for peer, entry in results["peers"].items():

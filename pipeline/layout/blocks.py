@@ -1,0 +1,374 @@
+"""Lines into column blocks: splitting lines merged across a gutter, then grouping by alignment.
+
+A block is a run of lines of one size and direction that follow each other in one column with
+ordinary line spacing, with no rule or frame edge between them. Blocks are the units the
+reading order and the roles work on; paragraphs are rebuilt inside them later.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+import unicodedata
+from functools import lru_cache
+from statistics import median
+
+from pipeline.document import Block, Box, Direction, Line
+
+# Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
+# which notes and punctuation make noisier).
+SIZE_TOLERANCE = 0.12
+VERTICAL_SIZE_TOLERANCE = 0.12
+# Box thickness across the line (padded by the detector) may differ by this fraction in one block.
+THICKNESS_TOLERANCE = 0.2
+# The gap between two lines of one block is at most this many line sizes.
+MAX_LINE_GAP = 1.0
+# A first-line indent or a centred line may stand this many characters in from the block's edge.
+MAX_ALIGN_OFFSET = 2.6
+# Lines up to this many body sizes high, set in body type (the gutter adds a little to the pitch),
+# are checked for a merge across a gutter.
+MERGED_MAX_SIZE = 1.6
+MERGED_PITCH_TOLERANCE = 0.12
+# A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
+MIN_GUTTER_CHARS = 0.5
+# A gap between neighbouring characters wider than this many character sizes is a gutter.
+GUTTER_CHARS = 1.2
+
+
+@lru_cache(maxsize=65536)
+def text_units(text: str) -> float:
+    """The text's length in full-width character cells: Latin letters and digits count half;
+    ambiguous-width marks (“”—…) are set full width in Chinese type."""
+    return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in text if not ch.isspace())
+
+
+def size_range(line: Line) -> tuple[float, float]:
+    """Bounds of the type size of a line from its character pitch along the line.
+
+    Detection boxes are padded across the line, which squeezes the difference between body and
+    subtitle type; the pitch keeps it. Half-width letters and digits may be set half wide or
+    spread to a full cell by justification, so a line holding them gives a range.
+    """
+    assert line.box is not None
+    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
+    thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+    text = line.text.strip()
+    count = len(text)  # a space inside the line stands for a gap of up to a cell
+    if count < 2:
+        return thickness, thickness
+    low, high = length / count, length / text_units(text)
+    return min(low, thickness), min(high, thickness)
+
+
+def line_size(line: Line) -> float:
+    """The type size of a line (middle of its size range)."""
+    low, high = size_range(line)
+    return (low + high) / 2
+
+
+def similar_size(a: Line, b: Line, tolerance: float) -> bool:
+    """Whether two lines can be set in the same type, allowing `tolerance` between their sizes."""
+    low_a, high_a = size_range(a)
+    low_b, high_b = size_range(b)
+    return max(low_a, low_b) <= min(high_a, high_b) * (1 + tolerance)
+
+
+def join_fragments(lines: list[Line], separators: list[Box]) -> list[Line]:
+    """Join pieces of one column line that the engine returned separately.
+
+    Vertical: pieces standing in the same column slot one below the other (a column cut in two,
+    or small double-column notes set inside a column, read right note first). Horizontal: pieces
+    of one row separated by less than a character's width (wider gaps may be gutters).
+    """
+    vertical = [l for l in lines if l.direction is Direction.VERTICAL]
+    horizontal = [l for l in lines if l.direction is Direction.HORIZONTAL]
+    return _join_rows(horizontal, separators) + _join_slots(vertical, separators)
+
+
+def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
+    if not lines:
+        return []
+    band = max(1.0, median(l.box.height for l in lines))
+    rows: list[list[Line]] = []
+    by_band: dict[int, list[int]] = {}  # rows indexed by the band of their first piece's centre
+    for line in sorted(lines, key=lambda l: l.box.x0):
+        box = line.box
+        key = int(box.center[1] // band)
+        target = None
+        for index in (i for k in (key - 1, key, key + 1) for i in by_band.get(k, ())):
+            last = rows[index][-1].box
+            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
+            small = min(last.height, box.height)
+            if (
+                overlap >= 0.6 * small
+                and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
+                and -0.2 * small <= box.x0 - last.x1 <= 0.6 * small
+                and not _separated(last, box, separators)
+            ):
+                target = index
+                break
+        if target is None:
+            rows.append([line])
+            by_band.setdefault(key, []).append(len(rows) - 1)
+        else:
+            rows[target].append(line)
+    return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
+    """Assign vertical pieces to column slots by x-overlap (wide columns first, notes join them),
+    then cut each slot into runs at wide vertical gaps or separators."""
+    if not lines:
+        return []
+    size = median(l.box.width for l in lines)
+    slots: list[list[Line]] = []
+    for line in sorted(lines, key=lambda l: -l.box.width):
+        best, best_overlap = None, 0.0
+        for slot in slots:
+            extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
+            overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
+            clash = any(_y_overlap(m.box, line.box) > 0.5 * size and min(m.box.width, line.box.width) > 0.7 * size for m in slot)
+            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
+                best, best_overlap = slot, overlap
+        if best is None:
+            slots.append([line])
+        else:
+            best.append(line)
+    joined = []
+    for slot in slots:
+        slot.sort(key=lambda l: (round(l.box.y0 / size), -l.box.x1))
+        run = [slot[0]]
+        for line in slot[1:]:
+            reach = max(m.box.y1 for m in run)
+            if line.box.y0 - reach > 1.5 * size or any(_separated(m.box, line.box, separators) for m in run):
+                joined.append(_joined(run, Direction.VERTICAL))
+                run = []
+            run.append(line)
+        joined.append(_joined(run, Direction.VERTICAL))
+    return joined
+
+
+def _y_overlap(a: Box, b: Box) -> float:
+    return min(a.y1, b.y1) - max(a.y0, b.y0)
+
+
+def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
+    between = Box(min(a.x1, b.x1), min(a.y1, b.y1), max(a.x0, b.x0, min(a.x1, b.x1)), max(a.y0, b.y0, min(a.y1, b.y1)))
+    return any(s.intersection_area(between.union(Box(between.x0 - 1, between.y0 - 1, between.x0 + 1, between.y0 + 1))) > 0 for s in separators)
+
+
+def _joined(pieces: list[Line], direction: Direction) -> Line:
+    if len(pieces) == 1:
+        return pieces[0]
+    text = "".join(p.text for p in pieces) if direction is Direction.VERTICAL else " ".join(p.text for p in pieces)
+    confidences = [p.confidence for p in pieces if p.confidence is not None]
+    chars = [c for p in pieces for c in (p.char_boxes or [])] if all(p.char_boxes for p in pieces) else None
+    return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
+
+
+def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
+    """Split body-size horizontal lines that the engine read straight across a column gutter.
+
+    With per-character boxes the gutter is the wide gap between two characters. Without them, a
+    line is split where the body lines just above or below it all leave the same x-range empty
+    with text on both sides. Merged boxes come out taller than the type, hence the loose size test.
+    """
+    body_lines = sorted(
+        (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
+        key=lambda l: l.box.center[1],
+    )
+    if not body_lines:
+        return lines
+    body_height = median(l.box.height for l in body_lines)
+    centres = [l.box.center[1] for l in body_lines]
+    result: list[Line] = []
+    for line in lines:
+        if (
+            line.direction is Direction.VERTICAL
+            or line.box is None
+            or not (0.8 * body_height <= line.box.height <= MERGED_MAX_SIZE * body_height)
+            or size_range(line)[0] > (1 + MERGED_PITCH_TOLERANCE) * body_size  # larger type: a heading spanning columns
+        ):
+            result.append(line)
+            continue
+        if line.char_boxes and len(line.char_boxes) == len(line.text):
+            cuts = _cuts_from_char_boxes(line, body_size)
+        else:
+            middle = line.box.center[1]
+            window = body_lines[bisect_left(centres, middle - 4 * body_height) : bisect_right(centres, middle + 4 * body_height)]
+            cuts = _cuts_from_neighbours(line, window, body_height, body_size)
+        result.extend(_split_at(line, cuts, body_height) if cuts else [line])
+    return result
+
+
+def _cuts_from_char_boxes(line: Line, size: float) -> list[tuple[int, float, float]]:
+    boxes = line.char_boxes or []
+    cuts = []
+    for index in range(1, len(boxes)):
+        gap = boxes[index].x0 - boxes[index - 1].x1
+        if gap > GUTTER_CHARS * size:
+            cuts.append((index, boxes[index - 1].x1, boxes[index].x0))
+    return cuts
+
+
+def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: float) -> list[tuple[int, float, float]]:
+    """Character cut positions where nearby body lines leave a shared gutter with text on both sides."""
+    box = line.box
+    assert box is not None
+    near = [
+        other.box
+        for other in lines
+        if other is not line
+        and other.box is not None
+        and other.box.x1 > box.x0
+        and other.box.x0 < box.x1
+        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= 4 * size
+    ]
+    if len(near) < 4:
+        return []
+    gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch)
+    text = line.text
+    if not gaps or len(text) < 2:
+        return []
+    inked = box.width - sum(g1 - g0 for g0, g1 in gaps)
+    pitch = inked / len(text)
+    cuts = []
+    for g0, g1 in gaps:
+        left_ink = (g0 - box.x0) - sum(b1 - b0 for b0, b1 in gaps if b1 <= g0)
+        index = round(left_ink / pitch)
+        if 0 < index < len(text):
+            cuts.append((index, g0, g1))
+    return cuts
+
+
+def _common_gaps(boxes: list[Box], x0: float, x1: float, min_width: float) -> list[tuple[float, float]]:
+    """x-ranges inside (x0, x1) that no box covers, each with at least two boxes ending on its left
+    and two starting on its right (so it is a gutter between columns, not a short line's end)."""
+    covered = sorted((b.x0, b.x1) for b in boxes)
+    gaps, cursor = [], None
+    for b0, b1 in covered:
+        if cursor is not None and b0 - cursor >= min_width and x0 < cursor and b0 < x1:
+            gaps.append((max(cursor, x0), min(b0, x1)))
+        cursor = b1 if cursor is None else max(cursor, b1)
+    return [
+        (g0, g1)
+        for g0, g1 in gaps
+        if sum(1 for b in boxes if abs(b.x1 - g0) <= 1) >= 1
+        and sum(1 for b in boxes if b.x1 <= g0 + 1) >= 2
+        and sum(1 for b in boxes if b.x0 >= g1 - 1) >= 2
+    ]
+
+
+def _split_at(line: Line, cuts: list[tuple[int, float, float]], size: float) -> list[Line]:
+    """The pieces of a merged line; a merged box taller than the type is trimmed to the body size."""
+    assert line.box is not None
+    y0, y1 = line.box.y0, line.box.y1
+    if line.box.height > 1.2 * size:
+        middle = line.box.center[1]
+        y0, y1 = middle - size / 2, middle + size / 2
+    pieces, start, left = [], 0, line.box.x0
+    for index, gap_start, gap_end in cuts + [(len(line.text), line.box.x1, line.box.x1)]:
+        text = line.text[start:index].strip()
+        if text:
+            chars = line.char_boxes[start:index] if line.char_boxes else None
+            pieces.append(Line(text, Box(left, y0, gap_start, y1), line.confidence, line.direction, None, chars))
+        start, left = index, gap_end
+    return pieces
+
+
+def group_lines(lines: list[Line], separators: list[Box]) -> list[Block]:
+    """Group lines into blocks of one column; `separators` (rules, frame edges) are never crossed."""
+    horizontal = sorted((l for l in lines if l.direction is Direction.HORIZONTAL), key=lambda l: (l.box.y0, l.box.x0))
+    vertical = sorted((l for l in lines if l.direction is Direction.VERTICAL), key=lambda l: (-l.box.x1, l.box.y0))
+    blocks = _group(horizontal, separators, Direction.HORIZONTAL) + _group(vertical, separators, Direction.VERTICAL)
+    for block in blocks:
+        block.box = Box.enclosing([l.box for l in block.lines])
+    return blocks
+
+
+def _group(lines: list[Line], separators: list[Box], direction: Direction) -> list[Block]:
+    """Greedy: attach each line to the open block it continues best, else open a new block.
+
+    Lines come sorted along the reading axis, so a block whose last line lies farther behind than
+    any allowed gap is closed and no longer searched (keeps dense pages near-linear).
+    """
+    blocks: list[Block] = []
+    extents: list[Box] = []
+    open_blocks: list[int] = []
+    for line in lines:
+        start = _oriented(line.box, direction).y0
+        still_open = []
+        for index in open_blocks:
+            last = _oriented(blocks[index].lines[-1].box, direction)
+            if start - last.y1 <= 2 * MAX_LINE_GAP * (last.y1 - last.y0):
+                still_open.append(index)
+        open_blocks = still_open
+        best, best_gap = None, None
+        for index in open_blocks:
+            gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
+            if gap is not None and (best_gap is None or gap < best_gap):
+                best, best_gap = index, gap
+        if best is None:
+            blocks.append(Block(direction=direction, lines=[line]))
+            extents.append(line.box)
+            open_blocks.append(len(blocks) - 1)
+        else:
+            blocks[best].lines.append(line)
+            extents[best] = extents[best].union(line.box)
+    return blocks
+
+
+def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:
+    """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
+    p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
+    e = _oriented(extent, direction)
+    tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
+    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
+    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
+    thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    # two full lines of one column (both edges on the column's) are one type whatever their pitch
+    # says (justification spreads lines holding half-width characters or middle dots)
+    slack_full = 0.6 * (p.y1 - p.y0)
+    full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
+    if not tail and not ((similar_size(previous, line, tolerance) or full_lines) and same_thickness):
+        return None
+    size = max(p.y1 - p.y0, b.y1 - b.y0)
+    gap = b.y0 - p.y1
+    if gap < -0.3 * size or gap > MAX_LINE_GAP * size:
+        return None
+    overlap = min(b.x1, e.x1) - max(b.x0, e.x0)
+    if overlap < 0.5 * min(b.x1 - b.x0, e.x1 - e.x0):
+        return None
+    slack = MAX_ALIGN_OFFSET * size
+    starts_aligned = abs(b.x0 - e.x0) <= slack
+    if not (starts_aligned or abs(b.x1 - e.x1) <= slack) or b.x0 < e.x0 - slack:
+        return None
+    if b.x1 > e.x1 + slack and not starts_aligned:  # a longer line may follow short ones only from the same start
+        return None
+    between = Box(min(p.x0, b.x0), p.y1, max(p.x1, b.x1), max(p.y1, b.y0))
+    for separator in separators:
+        s = _oriented(separator, direction)
+        if s.x1 > between.x0 and s.x0 < between.x1 and p.y1 - 1 <= (s.y0 + s.y1) / 2 <= b.y0 + 1:
+            return None
+    return gap
+
+
+def _oriented(box: Box, direction: Direction) -> Box:
+    """The box in reading coordinates: for vertical text, x and y swap and columns run right to left."""
+    if direction is Direction.HORIZONTAL:
+        return box
+    return Box(box.y0, -box.x1, box.y1, -box.x0)
+
+
+def body_size(lines: list[Line]) -> float:
+    """The body text's character size: the size most characters on the page are set in."""
+    weighted = sorted((round(line_size(l), 0), len(l.text)) for l in lines if l.box is not None and l.text.strip())
+    if not weighted:
+        return 0.0
+    total = sum(w for _, w in weighted)
+    running = 0
+    for size, weight in weighted:
+        running += weight
+        if running * 2 >= total:
+            return float(size)
+    return float(median(s for s, _ in weighted))

@@ -1,0 +1,204 @@
+"""Reading order by a recursive XY-cut over blocks and pictures, guided by rules; articles from the cut tree.
+
+At each level the cut is chosen in this order: horizontal rules across the region, vertical
+rules, wide horizontal whitespace (between stacked articles), column gutters (left to right for
+horizontal text, right to left for vertical text), then any horizontal gap. Column blocks are whole
+column segments, so a headline spanning two of three columns leaves the third column's gutter free
+and a picture across columns is one more item in the cut.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pipeline.document import Block, Box, Direction, Role
+
+# Horizontal whitespace at least this many body character sizes high separates stacked articles.
+WIDE_GAP = 1.5
+# Items may overlap by up to twice this many characters and still leave a gap between them.
+OVERLAP_ALLOWANCE = 0.35
+# A rule separates a region when it spans at least this fraction of it.
+RULE_SPAN = 0.5
+
+
+@dataclass
+class Item:
+    """A block to order, or a picture (block None) that takes space in the cut."""
+
+    box: Box
+    block: Block | None = None
+
+
+@dataclass
+class Node:
+    """One level of the cut: children in reading order; ruled[i] says a rule stands before child i."""
+
+    children: list[Node | Item] = field(default_factory=list)
+    ruled: list[bool] = field(default_factory=list)
+    side_by_side: bool = False  # children stand next to each other (a cut at a gutter)
+
+
+@dataclass(frozen=True)
+class Separators:
+    """Rules separate articles; frame edges (lead boxes, sidebars) guide cuts but keep articles whole."""
+
+    horizontal: list[Box]
+    vertical: list[Box]
+    frame_horizontal: list[Box] = field(default_factory=list)
+    frame_vertical: list[Box] = field(default_factory=list)
+
+
+def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Item:
+    """The cut tree of `items`: leaves in reading order."""
+    if len(items) == 1:
+        return items[0]
+    extent = Box.enclosing([i.box for i in items])
+    vertical_text = _mostly_vertical(items)
+    h_gaps = _gaps(items, axis=1, size=size)
+    # text runs down a column past a picture set across columns, so pictures and their captions
+    # do not close a gutter (they still keep stacked articles apart)
+    flowing = [i for i in items if i.block is not None and i.block.role is not Role.CAPTION]
+    v_gaps = _gaps(flowing, axis=0, size=size) if flowing else []
+    h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal + separators.frame_horizontal, extent, axis=1)]
+    v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical + separators.frame_vertical, extent, axis=0)]
+    wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
+    for gaps, axis in ((h_ruled, 1), (v_ruled, 0), (wide, 1), (v_gaps, 0), (h_gaps, 1)):
+        if gaps:
+            return _split(items, gaps, axis, separators, size, right_to_left=axis == 0 and vertical_text)
+    ordered = sorted(items, key=(lambda i: (-i.box.x1, i.box.y0)) if vertical_text else (lambda i: (i.box.y0, i.box.x0)))
+    return Node(children=list(ordered), ruled=[False] * len(ordered))
+
+
+def _split(items: list[Item], gaps: list[tuple[float, float]], axis: int, separators: Separators, size: float, right_to_left: bool) -> Node:
+    cuts = sorted(gaps)
+    bands: list[list[Item]] = [[] for _ in range(len(cuts) + 1)]
+    for item in items:
+        low = item.box.x0 if axis == 0 else item.box.y0
+        high = item.box.x1 if axis == 0 else item.box.y1
+        middle = (low + high) / 2
+        index = sum(1 for g0, g1 in cuts if middle >= (g0 + g1) / 2)
+        bands[index].append(item)
+    extent = Box.enclosing([i.box for i in items])
+    rules = separators.vertical if axis == 0 else separators.horizontal
+    ruled_after = [_ruled(g, rules, extent, axis) for g in cuts]
+    order = list(range(len(bands)))
+    if right_to_left:
+        order.reverse()
+    node = Node(side_by_side=axis == 0)
+    for position, index in enumerate(order):
+        if not bands[index]:
+            continue
+        if position == 0 or not node.children:
+            ruled = False
+        else:
+            between = index if right_to_left else index - 1
+            ruled = ruled_after[between]
+        node.children.append(xy_cut(bands[index], separators, size))
+        node.ruled.append(ruled)
+    return node
+
+
+def _mostly_vertical(items: list[Item]) -> bool:
+    vertical = sum(len(i.block.lines) for i in items if i.block is not None and i.block.direction is Direction.VERTICAL)
+    horizontal = sum(len(i.block.lines) for i in items if i.block is not None and i.block.direction is Direction.HORIZONTAL)
+    return vertical > horizontal
+
+
+def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]]:
+    """Empty bands across all items along `axis` (0: x, vertical gaps; 1: y, horizontal gaps).
+
+    Items are trimmed by OVERLAP_ALLOWANCE characters at each end first, so a headline that runs
+    a little into the next column, or a skewed box, does not close a gutter; the gaps returned
+    are the untrimmed ones (possibly of negative width)."""
+    margin = OVERLAP_ALLOWANCE * size
+    spans = []
+    for item in items:
+        low, high = (item.box.x0, item.box.x1) if axis == 0 else (item.box.y0, item.box.y1)
+        shrink = min(margin, (high - low) / 4)
+        spans.append((low + shrink, high - shrink))
+    spans.sort()
+    gaps, reach = [], spans[0][1]
+    for low, high in spans[1:]:
+        if low > reach:
+            gaps.append((reach - margin, low + margin))
+        reach = max(reach, high)
+    return gaps
+
+
+def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> bool:
+    """A rule inside the gap that spans enough of the region across the gap."""
+    g0, g1 = gap
+    for rule in rules:
+        if axis == 1:
+            position, low, high, region_low, region_high = rule.center[1], rule.x0, rule.x1, extent.x0, extent.x1
+        else:
+            position, low, high, region_low, region_high = rule.center[0], rule.y0, rule.y1, extent.y0, extent.y1
+        covered = min(high, region_high) - max(low, region_low)
+        if g0 - 2 <= position <= g1 + 2 and covered >= RULE_SPAN * (region_high - region_low):
+            return True
+    return False
+
+
+def leaves(tree: Node | Item) -> list[Item]:
+    if isinstance(tree, Item):
+        return [tree]
+    return [leaf for child in tree.children for leaf in leaves(child)]
+
+
+def articles(tree: Node | Item) -> list[list[Block]]:
+    """Blocks grouped into articles, each opened by a headline, in reading order.
+
+    Blocks read before any headline of their part of the tree belong to the article before them
+    (the rest of an L-shaped article), unless a rule divides them; kickers belong to the headline
+    after them; a body standing beside a vertical headline belongs to it.
+    """
+    prefix, groups = _groups(tree)
+    return ([prefix] if prefix else []) + [g for g in groups if g]
+
+
+def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
+    """(blocks before the first headline of this part, groups each opened by a headline)."""
+    if isinstance(tree, Item):
+        if tree.block is None:
+            return [], []
+        return ([], [[tree.block]]) if tree.block.role is Role.HEADLINE else ([tree.block], [])
+    prefix: list[Block] = []
+    groups: list[list[Block]] = []
+    carry: list[Block] = []  # headless blocks that belong to the next headline
+    results = [_groups(child) for child in tree.children]
+    for index, ((head, opened), ruled) in enumerate(zip(results, tree.ruled)):
+        if head:
+            following = results[index + 1][1] if index + 1 < len(results) else []
+            leading_kickers = _trailing_kickers(head)
+            rest = head[: len(head) - len(leading_kickers)]
+            beside_vertical_headline = (
+                tree.side_by_side and not groups and following and following[0][0].direction is Direction.VERTICAL and not tree.ruled[index + 1]
+            )
+            if rest and beside_vertical_headline:
+                carry.extend(rest)
+            elif rest and groups and not ruled:
+                groups[-1].extend(rest)
+            elif rest and groups:
+                groups.append(rest)  # ruled off from what came before: a piece of its own
+            elif rest:
+                prefix.extend(rest)
+            carry.extend(leading_kickers)
+        for group in opened:
+            group[:0] = carry
+            carry = []
+            groups.append(group)
+    if carry:
+        if groups:
+            groups[-1].extend(carry)
+        else:
+            prefix.extend(carry)
+    return prefix, groups
+
+
+def _trailing_kickers(blocks: list[Block]) -> list[Block]:
+    count = 0
+    for block in reversed(blocks):
+        if block.role is not Role.KICKER:
+            break
+        count += 1
+    return blocks[len(blocks) - count :] if count else []

@@ -1,0 +1,269 @@
+"""Roles of blocks from size, position, neighbouring regions and text patterns.
+
+Sizes are measured against the body size (the size most characters are set in): headings are
+larger, a heading cluster (kicker, headline, subtitle stacked together) has its largest block as
+the headline. Furniture sits in the bands above the top rule or below the bottom rule, or matches
+the furniture patterns in pipeline/data/furniture.json near the page edge. Bylines, captions, jump
+lines, editor credits and keywords are recognised by the shared text patterns (pipeline/patterns.py).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from statistics import median
+
+from pipeline import patterns
+from pipeline.document import Block, Box, Direction, Role
+from pipeline.layout.blocks import line_size
+
+# A block at least this many body sizes large is a heading.
+HEADING_SIZE = 1.3
+# Between body size and heading size: subtitles and subheads set a little larger.
+LARGER_SIZE = 1.1
+# Keywords are large blocks of at most this many characters standing alone.
+KEYWORD_CHARS = 4
+# Header and footer bands: the top and bottom fractions of the page searched for furniture.
+EDGE_BAND = 0.1
+RULE_BAND = 0.16
+SENTENCE_END = tuple("。！？!?；…”」』")
+
+
+@lru_cache(maxsize=1)
+def furniture_patterns() -> dict[str, list[re.Pattern[str]]]:
+    data = json.loads(resources.files("pipeline").joinpath("data/furniture.json").read_text(encoding="utf-8"))
+    return {key: [re.compile(p) for p in values] for key, values in data.items() if not key.startswith("_")}
+
+
+def block_text(block: Block) -> str:
+    return "".join(line.text for line in block.lines)
+
+
+def compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def block_size(block: Block) -> float:
+    return float(median(line_size(line) for line in block.lines))
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def pattern_text(text: str) -> str:
+    """The text as the shared patterns expect it: simplified characters, without the brackets or
+    markers that enclose a byline ('■（代雅雯 記者 周萱）' -> '代雅雯 记者 周萱')."""
+    return _to_simplified().convert(text.strip()).strip("■□◎●▲△ ").removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")").strip()
+
+
+def is_byline(text: str) -> bool:
+    return patterns.is_byline(pattern_text(text))
+
+
+def matches(kind: str, text: str) -> bool:
+    text = compact(text)
+    return any(p.fullmatch(text) for p in furniture_patterns()[kind])
+
+
+def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames: list[Box], pictures: list[Box]) -> None:
+    """Give every block a role. Article-level roles (kicker, subtitle) come from heading clusters."""
+    top, bottom = _furniture_bands(page, rules)
+    for block in blocks:
+        block.role = _first_role(block, body, page, top, bottom, frames)
+    _edge_furniture(blocks, body, page, ruled_top=top > page.y0, ruled_bottom=bottom < page.y1)
+    _resolve_heading_clusters(blocks, body)
+    _lines_at_headlines(blocks, body)
+    _captions(blocks, pictures, body)
+    _lone_subheads(blocks)
+
+
+def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
+    """y above which is header and below which is footer: the page-wide rules nearest the edges."""
+    wide = [r for r in rules if r.width >= 0.6 * page.width]
+    top = [r.center[1] for r in wide if r.center[1] <= page.y0 + RULE_BAND * page.height]
+    bottom = [r.center[1] for r in wide if r.center[1] >= page.y1 - RULE_BAND * page.height]
+    return (max(top) if top else page.y0), (min(bottom) if bottom else page.y1)
+
+
+def _first_role(block: Block, body: float, page: Box, top: float, bottom: float, frames: list[Box]) -> Role:
+    box = block.box
+    text = block_text(block)
+    size = block_size(block)
+    if box.y1 <= top:
+        return Role.HEADER
+    if box.y0 >= bottom:
+        return Role.FOOTER
+    few_lines = len(block.lines) <= 2
+    if few_lines and patterns.is_jump_line(pattern_text(text)):
+        return Role.JUMP
+    near_top = box.y1 <= page.y0 + EDGE_BAND * page.height
+    near_bottom = box.y0 >= page.y1 - EDGE_BAND * page.height
+    if few_lines and (near_top or near_bottom) and size < HEADING_SIZE * body and matches("header", text):
+        return Role.HEADER if near_top else Role.FOOTER
+    if few_lines and patterns.is_editor_credit(pattern_text(text)):
+        return Role.HEADER if near_top else Role.FOOTER
+    if size >= HEADING_SIZE * body:
+        return Role.KEYWORD if patterns.is_keyword(pattern_text(text)) else Role.HEADLINE
+    if few_lines and is_byline(text):
+        return Role.BYLINE
+    if len(block.lines) <= 4 and patterns.is_caption(_to_simplified().convert(text)):
+        return Role.CAPTION
+    if few_lines and compact(text).startswith(("——", "—", "--")) and len(compact(text)) > 3:
+        return Role.SUBTITLE
+    if size >= LARGER_SIZE * body and few_lines:
+        return Role.SUBHEAD
+    if size >= LARGER_SIZE * body:
+        return Role.LEAD  # several lines set larger than the body: a lead (导语)
+    if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
+        return Role.LEAD
+    return Role.BODY
+
+
+def _edge_furniture(blocks: list[Block], body: float, page: Box, ruled_top: bool, ruled_bottom: bool) -> None:
+    """Small one- or two-line blocks in the top or bottom band, outside all running text: running
+    heads, page numbers, dates. Where a page-wide rule marks off the band, the rule decides."""
+    text_blocks = [b for b in blocks if len(b.lines) >= 3 and not b.role.is_furniture]
+    if not text_blocks:
+        return
+    text_top = min(b.box.y0 for b in text_blocks)
+    text_bottom = max(b.box.y1 for b in text_blocks)
+    for block in blocks:
+        if block.role.is_furniture or len(block.lines) > 2 or block_size(block) >= LARGER_SIZE * body:
+            continue
+        if not ruled_top and block.box.y1 <= text_top + 0.2 * body and block.box.y0 <= page.y0 + EDGE_BAND * page.height:
+            block.role = Role.HEADER
+        elif not ruled_bottom and block.box.y0 >= text_bottom - 0.2 * body and block.box.y1 >= page.y1 - EDGE_BAND * page.height:
+            block.role = Role.FOOTER
+
+
+def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
+    """Stacked heading blocks: the largest is the headline, those above kickers, those below subtitles.
+
+    A large block of a few characters standing alone among body text is a decorative keyword.
+    """
+    headings = [b for b in blocks if b.role in (Role.HEADLINE, Role.SUBHEAD)]
+    clusters: list[list[Block]] = []
+    for block in sorted(headings, key=lambda b: (b.box.y0, b.box.x0)):
+        for cluster in clusters:
+            if any(_stacked(block, other, body) for other in cluster):
+                cluster.append(block)
+                break
+        else:
+            clusters.append([block])
+    for cluster in clusters:
+        main = max(cluster, key=lambda b: (block_size(b), len(block_text(b))))
+        if main.role is not Role.HEADLINE:
+            continue  # a cluster of slightly larger lines only: subheads
+        if len(cluster) == 1 and len(compact(block_text(main))) <= KEYWORD_CHARS and main.direction is Direction.HORIZONTAL:
+            main.role = Role.KEYWORD
+            continue
+        for block in cluster:
+            if block is main:
+                continue
+            before = block.box.y1 <= main.box.y0 + 0.5 * body if main.direction is Direction.HORIZONTAL else block.box.x0 >= main.box.x1 - 0.5 * body
+            block.role = Role.KICKER if before else Role.SUBTITLE
+
+
+def _lines_at_headlines(blocks: list[Block], body: float) -> None:
+    """A lone short line set just over a headline and within its width is its kicker (kickers are
+    often set at body size); one just under it, not a byline, is its subtitle."""
+    for headline in [b for b in blocks if b.role is Role.HEADLINE and b.direction is Direction.HORIZONTAL]:
+        for block in blocks:
+            if block.role not in (Role.BODY, Role.SUBHEAD) or len(block.lines) != 1 or block.direction is not Direction.HORIZONTAL:
+                continue
+            box = block.box
+            inside = box.x0 >= headline.box.x0 - body and box.x1 <= headline.box.x1 + body
+            if not inside or block_text(block).rstrip().endswith(SENTENCE_END):
+                continue
+            if 0 <= headline.box.y0 - box.y1 <= 1.0 * body:
+                block.role = Role.KICKER
+            elif 0 <= box.y0 - headline.box.y1 <= 0.6 * body and box.width < 0.9 * headline.box.width:
+                block.role = Role.SUBTITLE
+
+
+def _stacked(a: Block, b: Block, body: float) -> bool:
+    """Two heading blocks set one after the other (above/below, or side by side if vertical)."""
+    if a.direction is Direction.VERTICAL and b.direction is Direction.VERTICAL:
+        gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
+        overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+        return gap <= 1.5 * body and overlap > 0
+    gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
+    overlap = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+    return gap <= 1.5 * max(block_size(a), block_size(b)) and overlap > 0.3 * min(a.box.width, b.box.width)
+
+
+def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
+    """Short blocks just under (or over) a picture and mostly within its width are its caption."""
+    for picture in pictures:
+        for block in blocks:
+            if block.role not in (Role.BODY, Role.SUBHEAD, Role.UNKNOWN) or len(block.lines) > 2:
+                continue
+            box = block.box
+            overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+            if overlap < 0.6 * box.width:
+                continue
+            below = 0 <= box.y0 - picture.y1 <= 1.5 * body
+            above = 0 <= picture.y0 - box.y1 <= 1.0 * body
+            if below or above:
+                block.role = Role.CAPTION
+
+
+def _lone_subheads(blocks: list[Block]) -> None:
+    """A one-line body block set apart in a column between body blocks, clearly shorter than the
+    column and without sentence-final punctuation, is a section subhead."""
+    body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
+    for block in body:
+        if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(SENTENCE_END):
+            continue
+        column = [
+            other
+            for other in body
+            if other is not block and len(other.lines) >= 2 and min(other.box.x1, block.box.x1) - max(other.box.x0, block.box.x0) >= 0.8 * block.box.width
+        ]
+        above = [o for o in column if o.box.y1 <= block.box.y0 and block.box.y0 - o.box.y1 <= 3 * block_size(block)]
+        below = [o for o in column if o.box.y0 >= block.box.y1 and o.box.y0 - block.box.y1 <= 3 * block_size(block)]
+        if above and below and block.box.width <= 0.8 * below[0].box.width:
+            block.role = Role.SUBHEAD
+
+
+def split_special_lines(block: Block, body: float) -> list[Block]:
+    """Split a body block at lines that are not body text: jump lines ("下转第二版"), bylines, and
+    centred lines without sentence-final punctuation (section subheads set in the line grid)."""
+    if len(block.lines) < 2 or block.role is not Role.BODY:
+        return [block]
+    pieces: list[Block] = []
+    current: list = []
+    size = block_size(block)
+    for line in block.lines:
+        role = _special_line_role(line, block, size)
+        if role is None:
+            current.append(line)
+            continue
+        if current:
+            pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+        pieces.append(Block(role, block.direction, line.box, [line]))
+        current = []
+    if current:
+        pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+    return pieces
+
+
+def _special_line_role(line, block: Block, size: float) -> Role | None:
+    if patterns.is_jump_line(pattern_text(line.text)):
+        return Role.JUMP
+    reach = block.box.y1 - line.box.y1 if block.direction is Direction.VERTICAL else block.box.x1 - line.box.x1
+    if is_byline(line.text) and reach >= 2 * size:  # a full line is a dateline inside its paragraph
+        return Role.BYLINE
+    if block.direction is not Direction.HORIZONTAL:
+        return None
+    left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
+    centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
+    if centred and not line.text.rstrip().endswith(SENTENCE_END):
+        return Role.SUBHEAD
+    return None

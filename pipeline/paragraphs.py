@@ -1,0 +1,191 @@
+"""Paragraphs rebuilt from the page's geometry, with the boundary decision shared with the text mode.
+
+Each line of a body block is measured on the page: how far it reaches toward the column's edge
+(relative_length), its first-line indent in characters, the gap above it and its type size. That
+geometric evidence goes to repair.decide_breaks, the same decision the text mode feeds with
+character counts, and the lines are joined with repair.join_lines. A paragraph that runs from the
+foot of one column into the head of the next is one paragraph: the piece in the next block is
+marked `continues`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from statistics import median
+
+from pipeline import patterns
+from pipeline.document import Block, Box, Direction, Page, Paragraph, Role
+from pipeline.layout.blocks import line_size
+from pipeline.repair import LineEvidence, decide_breaks, join_lines
+
+FLOWING_ROLES = (Role.BODY, Role.LEAD)
+# Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
+# not an indent; Chinese first lines are indented two characters.
+INDENT_MIN_CHARS = 1.3
+INDENT_MAX_CHARS = 4.5
+# The previous column's last line ends a paragraph when it stops this many characters short
+# (a little short only when it also ends a sentence: engines often drop a final mark's box).
+SHORT_LINE_CHARS = 1.5
+SLIGHTLY_SHORT_CHARS = 0.8
+
+
+@dataclass(frozen=True)
+class LineGeometry:
+    """Where a line starts and ends inside its column, in characters from the column's edges."""
+
+    indent: float  # characters in from the column's starting edge
+    shortfall: float  # characters short of the column's ending edge
+    relative_length: float  # 0..1: how far along the column's full line the line ends
+    gap_before: float | None  # gap above the line, in line thicknesses
+    size: float  # type size relative to the block's typical line
+
+
+def build(page: Page) -> Page:
+    """Fill every block's paragraphs; mark pieces that continue a paragraph from the previous block."""
+    pictures = [Box.from_list(b) for b in page.meta.get("layout", {}).get("pictures", [])]
+    previous: Block | None = None
+    for block in page.blocks:
+        if not block.lines:
+            block.paragraphs = []
+            continue
+        if block.role in FLOWING_ROLES:
+            block.paragraphs = _flowing_paragraphs(block, pictures)
+            if previous is not None and _continues(previous, block):
+                block.paragraphs[0].continues = True
+        elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
+            block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
+        else:
+            block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
+        previous = block if not block.role.is_furniture else previous
+    return page
+
+
+def evidence(block: Block, pictures: list[Box] = ()) -> list[LineEvidence]:
+    """The block's lines as evidence for repair.decide_breaks."""
+    measured = geometry(block, pictures)
+    return [
+        LineEvidence(
+            text=line.text,
+            relative_length=g.relative_length,
+            indent=_indent(g.indent) if g.indent is not None else None,
+            gap_before=g.gap_before,
+            size=g.size,
+        )
+        for line, g in zip(block.lines, measured)
+    ]
+
+
+def _indent(characters: float) -> float:
+    return characters if INDENT_MIN_CHARS <= characters <= INDENT_MAX_CHARS else 0.0
+
+
+def geometry(block: Block, pictures: list[Box] = ()) -> list[LineGeometry]:
+    """Each line's indent and shortfall in characters, measured along the writing direction.
+
+    Lines beside a picture that stands inside the column (text wrapped around it) are measured
+    against the longest line beside the same picture. Lines without boxes (text input) are
+    measured by their character counts instead.
+    """
+    if block.box is None or any(l.box is None for l in block.lines):
+        longest = max(len(l.text.strip()) for l in block.lines) or 1
+        return [LineGeometry(None, float(longest - len(l.text.strip())), len(l.text.strip()) / longest, None, 1.0) for l in block.lines]
+    start, end = _column_extent(block)
+    ends = _wrapped_ends(block, pictures, start, end)
+    sizes = [line_size(l) for l in block.lines]
+    size = max(median(sizes), 1.0)
+    result = []
+    previous_end = None
+    for line, line_size_, end in zip(block.lines, sizes, ends):
+        full = max(end - start, 1.0)
+        line_start, line_end = _along(line.box, block.direction)
+        across = _across(line.box, block.direction)
+        thickness = max(across[1] - across[0], 1.0)
+        gap = (across[0] - previous_end) / thickness if previous_end is not None else None
+        previous_end = across[1]
+        result.append(
+            LineGeometry(
+                indent=(line_start - start) / size,
+                shortfall=(end - line_end) / size,
+                relative_length=min(1.0, max(0.0, (line_end - start) / full)),
+                gap_before=max(0.0, gap) if gap is not None else None,
+                size=line_size_ / size,
+            )
+        )
+    return result
+
+
+def _wrapped_ends(block: Block, pictures: list[Box], start: float, end: float) -> list[float]:
+    """Where each line could reach: the column's end, or for lines beside a picture standing in
+    the column's right part, the farthest any line beside that picture reaches."""
+    if block.direction is not Direction.HORIZONTAL or not pictures:
+        return [end] * len(block.lines)
+    beside: list[Box | None] = []
+    for line in block.lines:
+        box = line.box
+        picture = next((p for p in pictures if start < p.x0 < end and min(p.y1, box.y1) - max(p.y0, box.y0) > 0.5 * box.height), None)
+        beside.append(picture)
+    reach = {}
+    for line, picture in zip(block.lines, beside):
+        if picture is not None:
+            reach[id(picture)] = max(reach.get(id(picture), start), line.box.x1)
+    return [reach[id(p)] if p is not None else end for p in beside]
+
+
+def _column_extent(block: Block) -> tuple[float, float]:
+    """Where the block's full lines start and end: most lines of a column are full, so the lower
+    quartile of starts and upper quartile of ends (a wider stray line does not shift them)."""
+    spans = [_along(l.box, block.direction) for l in block.lines]
+    if len(spans) <= 3:
+        return min(s for s, _ in spans), max(e for _, e in spans)
+    starts = sorted(s for s, _ in spans)
+    ends = sorted(e for _, e in spans)
+    return starts[len(starts) // 4], ends[(3 * len(ends)) // 4]
+
+
+def _along(box: Box, direction: Direction) -> tuple[float, float]:
+    """The box's extent along the lines: top to bottom for vertical text, left to right otherwise."""
+    return (box.y0, box.y1) if direction is Direction.VERTICAL else (box.x0, box.x1)
+
+
+def _across(box: Box, direction: Direction) -> tuple[float, float]:
+    """The box's extent across the lines, in reading order (vertical columns run right to left)."""
+    return (-box.x1, -box.x0) if direction is Direction.VERTICAL else (box.y0, box.y1)
+
+
+def _flowing_paragraphs(block: Block, pictures: list[Box]) -> list[Paragraph]:
+    breaks = decide_breaks(evidence(block, pictures))
+    paragraphs, start = [], 0
+    for index, ends in enumerate(breaks):
+        if ends or index == len(breaks) - 1:
+            texts = [l.text for l in block.lines[start : index + 1]]
+            paragraphs.append(Paragraph(join_lines(texts), start, index + 1 - start))
+            start = index + 1
+    return paragraphs
+
+
+def _last_line_shortfall(previous: Block, block: Block) -> float:
+    """How short the previous block's last line ends, against the longer of the two blocks' lines
+    (a one-line block cannot tell from itself whether its line is full)."""
+    if previous.box is None or block.box is None or previous.lines[-1].box is None:
+        return geometry(previous)[-1].shortfall
+    start, end = _column_extent(previous)
+    other_start, other_end = _column_extent(block)
+    full = max(end - start, other_end - other_start)
+    last_end = _along(previous.lines[-1].box, previous.direction)[1]
+    size = max(line_size(previous.lines[-1]), 1.0)
+    return (start + full - last_end) / size
+
+
+def _continues(previous: Block, block: Block) -> bool:
+    """The block's first line carries on the previous block's last paragraph (next column)."""
+    if previous.role not in FLOWING_ROLES or previous.article != block.article or previous.direction is not block.direction:
+        return False
+    if block.box is None or previous.box is None:
+        return False
+    shortfall = _last_line_shortfall(previous, block)
+    ends_sentence = patterns.ends_sentence(previous.lines[-1].text)
+    if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
+        return False
+    if len(block.lines) == 1:
+        return not ends_sentence
+    return geometry(block)[0].indent < INDENT_MIN_CHARS

@@ -1,0 +1,247 @@
+"""Layout: blocks, roles, reading order and articles on synthetic page geometry (no models)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline import layout, paragraphs
+from pipeline.config import LayoutConfig
+from pipeline.document import Box, Direction, Line, Page, Role, reading_paragraphs
+from pipeline.layout import direction, regions
+from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
+
+
+def run(page: Page, image: np.ndarray | None = None, engine=None) -> Page:
+    return paragraphs.build(layout.analyze(page, image, LayoutConfig(), engine))
+
+
+def texts(page: Page, keep_furniture: bool = False) -> list[str]:
+    return [p.text for p in reading_paragraphs(page, keep_furniture)]
+
+
+def blank(sheet: Sheet) -> np.ndarray:
+    return np.full((sheet.height, sheet.width), 255, np.uint8)
+
+
+def test_headline_spanning_two_of_three_columns_reads_column_by_column():
+    sheet = three_columns_with_partial_headline()
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert page.blocks[0].role is Role.HEADLINE
+    assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
+
+
+def test_two_articles_separated_by_a_rule():
+    sheet, rule = two_articles_with_rule()
+    image = blank(sheet)
+    image[int(rule.y0) : int(rule.y1) + 1, int(rule.x0) : int(rule.x1)] = 0
+    page = run(sheet.page(), image)
+    assert texts(page) == sheet.expected
+    assert [a.headline for a in page.articles] == ["第一篇文章的标题", "第二篇文章的标题"]
+    assert {b.article for b in page.blocks[:3]} == {1}
+    assert page.meta["layout"]["rules"], "the rule was not found in the image"
+
+
+def test_vertical_page_reads_columns_right_to_left():
+    sheet = vertical_page()
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert page.blocks[0].role is Role.HEADLINE and page.blocks[0].direction is Direction.VERTICAL
+
+
+def test_lines_merged_across_a_gutter_are_split():
+    sheet = Sheet(800, 600)
+    flow(sheet, [paragraph(0, 4), paragraph(4, 4)], [40, 400], 40, 15, 20.0, 12)
+    by_row: dict[float, list[Line]] = {}
+    for line in sheet.lines:
+        by_row.setdefault(line.box.y0, []).append(line)
+    merged = []
+    for index, row in enumerate(by_row.values()):
+        row.sort(key=lambda l: l.box.x0)
+        if index % 3 == 1:  # the engine read every third row straight across the gutter
+            merged.append(Line("".join(l.text for l in row), Box.enclosing([l.box for l in row]), 0.9))
+        else:
+            merged.extend(row)
+    page = run(Page(number=1, width=800, height=600, lines=merged))
+    assert texts(page) == sheet.expected
+
+
+def test_header_and_footer_are_furniture():
+    sheet = three_columns_with_partial_headline()
+    for line in sheet.lines:  # make room for the header
+        line.box = Box(line.box.x0, line.box.y0 + 40, line.box.x1, line.box.y1 + 40)
+    sheet.height = 1000
+    sheet.text_line("2024年5月1日 星期三", 40, 10, 16)
+    sheet.text_line("责任编辑：王小明", 700, 960, 16)
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert page.blocks[0].role is Role.HEADER and page.blocks[-1].role is Role.FOOTER
+    assert page.blocks[0].article is None
+    kept = texts(page, keep_furniture=True)
+    assert kept[0] == "2024年5月1日 星期三" and kept[-1] == "责任编辑：王小明"
+
+
+def test_caption_under_a_picture():
+    sheet = Sheet(800, 700)
+    y = sheet.heading("新区建设掠影", 40, 40, 40)
+    flow(sheet, [paragraph(1, 3)], [40], y, 15, 20.0, 30)
+    image = blank(sheet)
+    image[100:300, 420:760] = 90  # a photo
+    sheet.text_line("新建成的产业园区（资料图片）", 430, 310, 16)
+    page = run(sheet.page(), image)
+    captions = [b for b in page.blocks if b.role is Role.CAPTION]
+    assert [roles_text(b) for b in captions] == ["新建成的产业园区（资料图片）"]
+    assert page.meta["layout"]["pictures"]
+
+
+def roles_text(block) -> str:
+    return "".join(l.text for l in block.lines)
+
+
+def test_stacked_strips_become_vertical_columns_without_an_engine():
+    # Three vertical columns cut into horizontal strips of one character per column.
+    columns = ["一二三四五", "六七八九十", "甲乙丙丁戊"]  # read right to left: columns[0] is rightmost
+    strips = []
+    for row in range(5):
+        text = "".join(columns[c][row] for c in (2, 1, 0))
+        strips.append(Line(text, Box(100, 100 + row * 22, 100 + 3 * 40 - 20, 120 + row * 22), 0.8))
+    page = run(Page(number=1, width=400, height=400, lines=strips))
+    assert texts(page) == ["一二三四五六七八九十甲乙丙丁戊"]
+
+
+class RegionEngine:
+    """Stands in for an OCR engine: re-reading a vertical region returns its columns."""
+
+    def __init__(self, columns: list[Line]):
+        self.columns = columns
+        self.calls: list[tuple[Box, Direction]] = []
+
+    def read_region(self, image, box, direction):
+        self.calls.append((box, direction))
+        return list(self.columns)
+
+
+def test_vertical_region_is_reread_by_the_engine():
+    strips = [Line("春风", Box(100, 100 + r * 22, 180, 120 + r * 22), 0.5) for r in range(4)]
+    columns = [Line("春风吹绿", Box(150, 100, 170, 186), 0.9, Direction.VERTICAL), Line("万顷良田", Box(105, 100, 125, 186), 0.9, Direction.VERTICAL)]
+    engine = RegionEngine(columns)
+    page = run(Page(number=1, width=400, height=400, lines=strips), np.full((400, 400), 255, np.uint8), engine)
+    assert engine.calls and engine.calls[0][1] is Direction.VERTICAL
+    assert texts(page) == ["春风吹绿万顷良田"]
+
+
+def test_regions_finds_rules_frames_and_pictures():
+    image = np.full((600, 800), 255, np.uint8)
+    image[50:52, 20:780] = 0  # horizontal rule
+    image[100:580, 400:402] = 0  # vertical rule
+    image[120:122, 40:360] = 0  # frame
+    image[300:302, 40:360] = 0
+    image[120:302, 40:42] = 0
+    image[120:302, 358:360] = 0
+    image[350:550, 450:750] = 60  # picture
+    found = regions.find_regions(image, [Box(60, 140, 340, 160)], 20.0)
+    assert any(r.width > 700 for r in found.horizontal_rules)
+    assert any(r.height > 400 for r in found.vertical_rules)
+    assert any(abs(f.x0 - 40) < 5 and abs(f.y1 - 302) < 5 for f in found.frames)
+    assert any(p.intersection_area(Box(450, 350, 750, 550)) > 0.8 * 300 * 200 for p in found.pictures)
+
+
+def test_direction_marks_tall_boxes_vertical():
+    tall = Line("春风吹绿", Box(0, 0, 20, 90))
+    wide = Line("春风吹绿", Box(0, 0, 90, 20))
+    direction.mark_vertical([tall, wide])
+    assert tall.direction is Direction.VERTICAL and wide.direction is Direction.HORIZONTAL
+
+
+def test_lines_without_boxes_keep_engine_order():
+    page = run(Page(number=1, lines=[Line("第二行。"), Line("第一行。")]))
+    assert "".join(texts(page)) == "第二行。第一行。"
+    assert page.warnings
+
+
+def column_with_subhead(extra_space: float) -> Sheet:
+    sheet = Sheet(500, 900)
+    size = 20.0
+    first, second = paragraph(0, 2), paragraph(3, 2)
+    sheet.expected += [first, "项目为王 再创新局面", second]
+    _, y = sheet.column_text([first], 40, 40, 15, size, 20)
+    sheet.text_line("项目为王 再创新局面", 40 + 2.5 * size, y + extra_space, size)
+    sheet.column_text([second], 40, y + 1.5 * size + 2 * extra_space, 15, size, 20)
+    return sheet
+
+
+def test_section_subhead_inside_a_column_stands_alone():
+    for extra_space in (0.0, 12.0):  # set in the line grid, or with extra space around it
+        sheet = column_with_subhead(extra_space)
+        page = run(sheet.page())
+        assert texts(page) == sheet.expected, extra_space
+        assert [b.role for b in page.blocks if "项目为王" in roles_text(b)] == [Role.SUBHEAD]
+
+
+def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
+    sheet = three_columns_with_partial_headline()
+    sheet.text_line("攻坚", 340, 560, 48)
+    sheet.text_line("（下转第二版）", 640, 230, 20)
+    page = run(sheet.page())
+    roles_by_text = {roles_text(b): b.role for b in page.blocks}
+    assert roles_by_text["攻坚"] is Role.KEYWORD
+    assert roles_by_text["（下转第二版）"] is Role.JUMP
+    assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
+
+
+def test_skewed_page_is_read_as_if_straight():
+    import math
+
+    sheet = three_columns_with_partial_headline()
+    angle = math.radians(2.0)
+    cx, cy = sheet.width / 2, sheet.height / 2
+
+    def turn(x: float, y: float) -> tuple[float, float]:
+        dx, dy = x - cx, y - cy
+        return cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle)
+
+    for line in sheet.lines:
+        b = line.box
+        line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
+        line.box = Box.from_points(line.polygon)
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.2
+    assert all(l.polygon is not None for b in page.blocks for l in b.lines)  # original lines kept
+
+
+def test_l_shaped_article_keeps_its_short_third_column():
+    """Article A: headline over three columns, body through columns 1-2 and the top of column 3;
+    article B sits under it in column 3 with its own headline."""
+    sheet = Sheet(1000, 1000)
+    size = 20.0
+    sheet.heading("第一篇文章的标题横跨整整三栏宽度", 40, 40, 44)
+    body_a = [paragraph(i, 2) for i in range(8)]
+    sheet.expected.extend(body_a)
+    pending, _ = sheet.column_text(body_a, 40, 120, 14, size, 16)
+    pending, _ = sheet.column_text(pending, 340, 120, 14, size, 16, sheet.cut)
+    pending, _ = sheet.column_text(pending, 640, 120, 14, size, 16, sheet.cut)
+    assert not pending
+    y = sheet.heading("第二篇标题", 640, 640, 36)
+    flow(sheet, [paragraph(5, 2)], [640], y, 14, size, 12)
+    page = run(sheet.page())
+    assert texts(page) == sheet.expected
+    assert [a.headline for a in page.articles] == ["第一篇文章的标题横跨整整三栏宽度", "第二篇标题"]
+
+
+def test_text_missed_by_the_page_ocr_is_reread_and_photos_are_not():
+    image = np.full((600, 800), 255, np.uint8)
+    for column in range(8):  # vertical columns of "characters" with no OCR line on them
+        for row in range(10):
+            x, y = 420 + column * 40, 60 + row * 28
+            image[y : y + 24, x : x + 24] = 0
+            image[y + 8 : y + 16, x + 4 : x + 20] = 255
+    image[420:560, 60:300] = 80  # a photo
+    found = regions.find_regions(image, [], 24.0)
+    assert [d for _, d in found.unread_text] == [Direction.VERTICAL]
+    assert len(found.pictures) == 1 and found.pictures[0].x0 < 100
+    columns = [Line("春风吹绿", Box(700, 60, 724, 380), 0.9, Direction.VERTICAL), Line("万顷良田", Box(660, 60, 684, 380), 0.9, Direction.VERTICAL)]
+    engine = RegionEngine(columns)
+    page = run(Page(number=1, width=800, height=600, lines=[Line("标题", Box(40, 20, 88, 44), 0.9)]), image, engine)
+    assert engine.calls and engine.calls[0][1] is Direction.VERTICAL
+    assert "春风吹绿万顷良田" in texts(page)
