@@ -6,9 +6,10 @@ one task that runs over time. Here each worker gets one file at a time over its 
 supervisor always knows which file a dead or overdue worker was on: that file is reported as failed
 (never retried within the run), the worker is replaced, and the batch goes on.
 
-Workers are forked from the supervisor, which loads no models and runs no threads (tqdm's monitor
-thread is switched off), so forking is safe; each worker calls run.prepare once before its first
-file, which loads the OCR models when the batch holds images or PDFs.
+Workers are forked from the supervisor, which loads no models and starts no threads of its own
+(tqdm's monitor thread is switched off; numpy's idle OpenBLAS pool re-creates itself across fork), so
+forking is safe; each worker calls run.prepare once before its first file, which loads the OCR
+models when the batch holds images or PDFs.
 """
 
 from __future__ import annotations
