@@ -89,18 +89,20 @@ def make_inputs(folder: Path, count: int, broken_share: float, seed: int, kind: 
 
 def _scan_piece(stem: Path, page: Path, rng: random.Random) -> Path:
     """A piece of a benchmark page, 300 to 1200 px wide (a few lines to a few columns), as PNG, JPEG
-    or a two-page TIFF."""
+    or a TIFF of two such pieces."""
     from PIL import Image
 
     with Image.open(page) as image:
-        width = min(rng.randrange(300, 1200), image.width - 1)
-        height = min(int(width * rng.uniform(0.5, 1.3)), image.height - 1)
-        x, y = rng.randrange(0, image.width - width), rng.randrange(0, image.height - height)
-        piece = image.convert("L").crop((x, y, x + width, y + height))
+        gray = image.convert("L")
+    width = min(rng.randrange(300, 1200), gray.width - 1)
+    height = min(int(width * rng.uniform(0.5, 1.3)), gray.height - 1)
+    piece, second = ([gray.crop((x, y, x + width, y + height))
+                      for x, y in [(rng.randrange(0, gray.width - width), rng.randrange(0, gray.height - height))
+                                   for _ in range(2)]])
     suffix = rng.choice((".png", ".png", ".jpg", ".tiff"))
     path = stem.with_suffix(suffix)
     if suffix == ".tiff":
-        piece.save(path, save_all=True, append_images=[piece.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+        piece.save(path, save_all=True, append_images=[second])
     else:
         piece.save(path, quality=85) if suffix == ".jpg" else piece.save(path)
     return path
