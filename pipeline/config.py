@@ -61,10 +61,13 @@ class OcrConfig:
 
 @dataclass(frozen=True)
 class PreprocessConfig:
+    # Defaults from `python -m pipeline.bench.ocr_accuracy` (README, "OCR"): on degraded pages only
+    # grayscale and border cropping did not hurt; flattening, deskew and denoise did not lower the
+    # error (the detector returns rotated boxes), binarisation raised it.
     grayscale: bool = True
-    flatten_illumination: bool = True
+    flatten_illumination: bool = False
     denoise: bool = False
-    deskew: bool = True
+    deskew: bool = False
     crop_borders: bool = True
     binarize: bool = False
 

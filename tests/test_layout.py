@@ -245,3 +245,43 @@ def test_text_missed_by_the_page_ocr_is_reread_and_photos_are_not():
     page = run(Page(number=1, width=800, height=600, lines=[Line("标题", Box(40, 20, 88, 44), 0.9)]), image, engine)
     assert engine.calls and engine.calls[0][1] is Direction.VERTICAL
     assert "春风吹绿万顷良田" in texts(page)
+
+
+def test_article_inside_the_l_of_another_is_read_after_it():
+    """Rules box article B into the lower right; article A reads its three columns first."""
+    sheet = Sheet(1000, 1000)
+    size = 20.0
+    sheet.heading("第一篇文章的标题横跨整整三栏宽度", 40, 40, 44)
+    body_a = [paragraph(i, 2) for i in range(10)]
+    sheet.expected.extend(body_a)
+    pending, _ = sheet.column_text(body_a, 40, 120, 14, size, 26)
+    pending, _ = sheet.column_text(pending, 340, 120, 14, size, 26, sheet.cut)
+    pending, _ = sheet.column_text(pending, 640, 120, 14, size, 9, sheet.cut)
+    assert not pending
+    y = sheet.heading("第二篇标题", 645, 460, 36)
+    flow(sheet, [paragraph(5, 2)], [645], y, 14, size, 12)
+    image = blank(sheet)
+    image[430:432, 625:960] = 0  # rule across under column 3's top part
+    image[430:930, 625:627] = 0  # rule down beside article B
+    page = run(sheet.page(), image)
+    assert texts(page) == sheet.expected
+    assert [a.headline for a in page.articles] == ["第一篇文章的标题横跨整整三栏宽度", "第二篇标题"]
+
+
+def test_lead_in_a_frame_stays_with_its_headline():
+    sheet = Sheet(900, 1400)
+    size = 20.0
+    y = sheet.heading("框里的导语属于这篇文章", 40, 300, 44)
+    lead = paragraph(2, 4)
+    sheet.expected.append(lead)
+    _, end = sheet.column_text([lead], 60, y + 20, 38, size, 8)
+    flow(sheet, [paragraph(4, 2), paragraph(6, 2)], [40, 460], end + 40, 19, size, 8)
+    image = blank(sheet)
+    image[int(y) + 5 : int(y) + 7, 45:850] = 0  # the frame around the lead
+    image[int(end) + 5 : int(end) + 7, 45:850] = 0
+    image[int(y) + 5 : int(end) + 7, 45:47] = 0
+    image[int(y) + 5 : int(end) + 7, 848:850] = 0
+    page = run(sheet.page(), image)
+    assert texts(page) == sheet.expected
+    assert page.meta["layout"]["frames"]
+    assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}

@@ -45,7 +45,7 @@ def test_rapidocr_reads_a_degraded_page(rapid):
 
     image, truth = render_columns(TEXT * 2, 900, 400, 26, columns=2)
     scan, matrix = degrade(image, seed=5, rotation=2.5, blur=0.9, noise=8, jpeg_quality=50)
-    prepared = preprocess.run(scan, PreprocessConfig())
+    prepared = preprocess.run(scan, PreprocessConfig(deskew=True))
     lines = preprocess.lines_to_original(rapid.recognize(prepared.image), prepared.transform)
     assert prepared.skew_degrees == pytest.approx(2.5, abs=0.3)
     assert line_cer([TruthLine(t.text, map_box(t.box, matrix)) for t in truth], lines)[0] <= 0.025

@@ -33,7 +33,7 @@ def test_deskew_records_angle_and_boxes_map_back_to_the_original():
     import cv2
 
     page = text_like_page(angle=2.0)
-    result = run(page, PreprocessConfig(flatten_illumination=False, crop_borders=False))
+    result = run(page, PreprocessConfig(flatten_illumination=False, crop_borders=False, deskew=True))
     assert result.steps == ["deskew"] and result.skew_degrees == pytest.approx(2.0, abs=0.15)
     assert estimate_skew(result.image) == pytest.approx(0.0, abs=0.15)
     # A point in the processed image maps back to where the same ink is in the original.
@@ -70,10 +70,14 @@ def test_every_step_is_switchable_and_recorded():
     colour = np.dstack([text_like_page(angle=1.5)] * 3)
     assert run(colour, ALL_OFF).steps == []
     assert run(colour, ALL_OFF).image is colour
-    full = run(colour, PreprocessConfig(denoise=True, binarize=True))
+    full = run(colour, PreprocessConfig(flatten_illumination=True, denoise=True, deskew=True, binarize=True))
     assert full.steps == ["grayscale", "flatten_illumination", "denoise", "deskew", "binarize"]
     assert set(np.unique(full.image)) <= {0, 255}
     assert full.record()["skew_degrees"] == pytest.approx(1.5, abs=0.15)
+
+
+def test_defaults_are_grayscale_and_border_crop():
+    assert run(np.dstack([text_like_page()] * 3), PreprocessConfig()).steps == ["grayscale"]
 
 
 def test_blank_page_has_no_skew():

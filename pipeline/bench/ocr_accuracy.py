@@ -314,24 +314,19 @@ def measure_engine(name: str, pages: int, vertical: int) -> dict:
 
 
 def measure_preprocessing(pages: int) -> dict:
-    """Each preprocessing step switched off (or on, for the optional ones) on degraded pages with
-    strong light fall-off and dark scanner borders, against the defaults; RapidOCR engine."""
+    """Each preprocessing step alone, the defaults and all useful steps together, against no
+    preprocessing, on degraded pages with strong light fall-off and dark scanner borders (RapidOCR)."""
     from dataclasses import replace
 
     from pipeline.config import PreprocessConfig
 
     engine = make_engine("rapidocr")
-    default = PreprocessConfig()
-    variants = {
-        "defaults": default,
-        "no grayscale": replace(default, grayscale=False),
-        "no crop_borders": replace(default, crop_borders=False),
-        "no flatten_illumination": replace(default, flatten_illumination=False),
-        "no deskew": replace(default, deskew=False),
-        "with denoise": replace(default, denoise=True),
-        "with binarize": replace(default, binarize=True),
-        "all off": PreprocessConfig(grayscale=False, flatten_illumination=False, denoise=False, deskew=False, crop_borders=False, binarize=False),
-    }
+    steps = ("grayscale", "crop_borders", "flatten_illumination", "denoise", "deskew", "binarize")
+    nothing = PreprocessConfig(**{step: False for step in steps})
+    variants = {"all off": nothing}
+    variants.update({f"only {step}": replace(nothing, **{step: True}) for step in steps})
+    variants["defaults"] = PreprocessConfig()
+    variants["all but denoise, binarize"] = replace(nothing, grayscale=True, crop_borders=True, flatten_illumination=True, deskew=True)
     test_pages = []
     for _, degraded in accuracy_pages(pages, light_strength=0.75):
         framed, (dx, dy) = add_dark_borders(degraded.image, len(test_pages))
@@ -342,12 +337,12 @@ def measure_preprocessing(pages: int) -> dict:
         errors = characters = 0
         seconds = 0.0
         for page in test_pages:
-            begin = time.perf_counter()
+            begin = cpu_seconds()
             lines = read(engine, page.image, config)
-            seconds += time.perf_counter() - begin
+            seconds += cpu_seconds() - begin
             _, e, c = line_cer(page.truth, lines)
             errors, characters = errors + e, characters + c
-        results[label] = {"cer": errors / characters, "seconds_per_page": seconds / len(test_pages)}
+        results[label] = {"cer": errors / characters, "cpu_seconds_per_page": seconds / len(test_pages)}
     return results
 
 
@@ -403,6 +398,51 @@ def measure_big_page(engine_name: str) -> dict:
     return {"pages": results, "seconds_by_size": sizes, "peak_rss_mb": round(peak_rss_mb())}
 
 
+BENCH_SUBSET = ("p01-h5-hans-clean", "p05-h5-hant-clean", "p13-h5-hans-light", "p22-h5-hant-heavy", "p26-h5-hans-heavy",
+                "p27-h5-hans-lowres", "p09-v-hant-clean", "p25-v-hk-heavy")
+
+
+def measure_bench_pages(engine_name: str, ids: tuple[str, ...]) -> dict:
+    """Recognition on the benchmark branch's newspaper pages (samples/bench): the body lines of
+    horizontal pages read from the whole page; on vertical pages each vertical body block is
+    re-read with read_region (as the layout stage does) and scored ignoring punctuation."""
+    import cv2
+
+    from pipeline.document import Document, Role
+
+    engine = make_engine(engine_name)
+    rows = []
+    for page_id in ids:
+        image_path = next((p for p in (SAMPLES / "bench" / f"{page_id}.png", SAMPLES / "bench" / f"{page_id}.jpg") if p.is_file()), None)
+        if image_path is None:
+            continue
+        image = cv2.imread(str(image_path), cv2.IMREAD_UNCHANGED)
+        truth = Document.from_dict(json.loads((SAMPLES / "bench" / f"{page_id}.truth.json").read_text(encoding="utf-8"))).pages[0]
+        body = [b for b in truth.blocks if b.role is Role.BODY]
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        if all(b.direction is Direction.VERTICAL for b in body):
+            errors = characters = 0
+            for block in body:
+                lines = engine.read_region(image, block.box, Direction.VERTICAL)
+                _, e, c = line_cer([TruthLine(l.text, l.box) for l in block.lines], lines, ignore_punctuation=True)
+                errors, characters = errors + e, characters + c
+            kind = "vertical blocks (no punct.)"
+        else:
+            lines = read(engine, image)
+            _, errors, characters = line_cer([TruthLine(l.text, l.box) for b in body for l in b.lines], lines)
+            kind = "horizontal body lines"
+        rows.append({"page": page_id, "kind": kind, "cer": errors / max(1, characters), "characters": characters,
+                     "seconds": round(time.perf_counter() - wall, 1), "cpu_seconds": round(cpu_seconds() - cpu, 1)})
+    return {"engine": engine_name, "pages": rows, "peak_rss_mb": round(peak_rss_mb())}
+
+
+ENGINE_DISTRIBUTIONS = {
+    # what each engine imports: rapidocr is installed --no-deps, so its runtime and OpenCV are named
+    "rapidocr": ("rapidocr", "onnxruntime", "opencv-contrib-python", "omegaconf", "pyclipper", "shapely"),
+    "paddleocr": ("paddleocr", "onnxruntime"),
+}
+
+
 def install_size_mb(distributions: tuple[str, ...]) -> float:
     """Installed size of the distributions and everything they require (as installed here)."""
     from importlib import metadata
@@ -432,11 +472,11 @@ def install_size_mb(distributions: tuple[str, ...]) -> float:
 
 # ---------------------------------------------------------------------------------------------
 
-def _child(task: str, engine: str, pages: int, vertical: int) -> dict:
+def _child(task: str, engine: str, pages: int, vertical: int, bench_pages: str = "") -> dict:
     """Run one measurement in a fresh process (its own peak memory, models loaded once)."""
     import subprocess
 
-    command = [sys.executable, "-m", "pipeline.bench.ocr_accuracy", "--child", task, "--engine", engine, "--pages", str(pages), "--vertical", str(vertical)]
+    command = [sys.executable, "-m", "pipeline.bench.ocr_accuracy", "--child", task, "--engine", engine, "--pages", str(pages), "--vertical", str(vertical), "--bench-pages", bench_pages]
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr[-3000:]}")
@@ -448,13 +488,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engines", default="paddleocr,rapidocr,tesseract")
     parser.add_argument("--pages", type=int, default=6, help="clean+degraded page pairs per engine")
     parser.add_argument("--vertical", type=int, default=3, help="vertical blocks per engine")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: engines,preprocess,bigpage")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: engines,preprocess,bigpage,benchpages")
+    parser.add_argument("--bench-pages", default=",".join(BENCH_SUBSET), help="samples/bench page ids to read (default: a subset of each condition)")
     parser.add_argument("--output", type=Path, default=Path(".bench/ocr_accuracy.json"))
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        tasks = {"engine": lambda: measure_engine(args.engine, args.pages, args.vertical), "preprocess": lambda: measure_preprocessing(args.pages), "bigpage": lambda: measure_big_page(args.engine)}
+        tasks = {"engine": lambda: measure_engine(args.engine, args.pages, args.vertical), "preprocess": lambda: measure_preprocessing(args.pages), "bigpage": lambda: measure_big_page(args.engine),
+                 "benchpages": lambda: measure_bench_pages(args.engine, tuple(filter(None, args.bench_pages.split(","))))}
         json.dump(tasks[args.child](), sys.stdout)
         return 0
     skip = set(filter(None, args.skip.split(",")))
@@ -471,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
         report["preprocessing"] = _child("preprocess", "rapidocr", args.pages, 0)
     if "bigpage" not in skip:
         report["big_page"] = _child("bigpage", "rapidocr", 0, 0)
+    if "benchpages" not in skip:
+        report["bench_pages"] = [_child("benchpages", name, 0, 0, args.bench_pages) for name in args.engines.split(",") if name != "tesseract"]
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(format_report(report))
@@ -485,14 +529,21 @@ def format_report(report: dict) -> str:
             out.append(f"| {r['engine']} | {r['cer_clean']:.2%} | {r['cer_degraded']:.2%} | {r['vertical_cer_ignoring_punctuation']:.2%} | {r['seconds_per_page']:.1f} | {r['cpu_seconds_per_page']:.1f} | {r['load_seconds']:.1f} | {r['peak_rss_mb']} | {r['install_mb'] or 'apt'} |")
         out.append(f"({report['engines'][0]['pages']} pages each, {report['engines'][0]['characters']} characters per clean set)")
     if "preprocessing" in report:
-        out += ["", "| preprocessing (degraded pages with dark borders, rapidocr) | CER | s/page |", "| --- | --- | --- |"]
-        out += [f"| {label} | {r['cer']:.2%} | {r['seconds_per_page']:.1f} |" for label, r in report["preprocessing"].items()]
+        out += ["", "| preprocessing (degraded pages with dark borders, rapidocr) | CER | cpu s/page |", "| --- | --- | --- |"]
+        out += [f"| {label} | {r['cer']:.2%} | {r['cpu_seconds_per_page']:.1f} |" for label, r in report["preprocessing"].items()]
     if "big_page" in report:
         out += ["", "| big page (rapidocr) | lines | CER whole page | s (cpu s) | 1200x1200 piece read alone | same lines from whole page | stock RapidOCR (2000 px cap) CER | stock s |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for b in report["big_page"]["pages"]:
             out.append(f"| {b['page']} | {b['lines']} | {b['whole_page_cer']:.2%} | {b['whole_page_seconds']:.0f} ({b['whole_page_cpu_seconds']:.0f}) | {b['piece_cer_read_alone']:.2%} | {b['piece_cer_from_whole_page']:.2%} | {b['stock_rapidocr_cer']:.2%} | {b['stock_rapidocr_seconds']:.0f} |")
         out += ["", "| page size (9.5 pt text) | dpi | lines | characters | seconds | cpu seconds | CER |", "| --- | --- | --- | --- | --- | --- | --- |"]
         out += [f"| {s['size']} | {s['dpi']} | {s['lines']} | {s['characters']} | {s['seconds']} | {s['cpu_seconds']} | {s['cer']:.2%} |" for s in report["big_page"]["seconds_by_size"]]
+    if report.get("bench_pages"):
+        engines = [r["engine"] for r in report["bench_pages"]]
+        out += ["", "| samples/bench page | scored | " + " | ".join(f"{e} CER" for e in engines) + " | " + " | ".join(f"{e} s (cpu s)" for e in engines) + " |",
+                "| --- | --- | " + " | ".join("---" for _ in engines * 2) + " |"]
+        for index, row in enumerate(report["bench_pages"][0]["pages"]):
+            cells = [r["pages"][index] for r in report["bench_pages"]]
+            out.append(f"| {row['page']} | {row['kind']} | " + " | ".join(f"{c['cer']:.2%}" for c in cells) + " | " + " | ".join(f"{c['seconds']} ({c['cpu_seconds']})" for c in cells) + " |")
     return "\n".join(out)
 
 

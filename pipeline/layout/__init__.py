@@ -60,7 +60,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         size = blocking.body_size(lines) or size
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
-    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures)
     found = blocking.group_lines(lines, separators)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
@@ -230,8 +230,7 @@ def _reading_order(found: list[Block], regions: Regions, size: float) -> tuple[l
             frame_horizontal=[e for e in frames if e.width > e.height],
             frame_vertical=[e for e in frames if e.height >= e.width],
         )
-        tree = order.xy_cut(items, separators, size)
-        for group in order.articles(tree):
+        for group in order.article_groups(items, separators, size):
             group = sorted(group, key=lambda b: ARTICLE_ORDER.get(b.role, BODY_RANK))  # stable: XY order within a rank
             article_id = len(articles) + 1
             start = len(ordered)

@@ -28,6 +28,10 @@ MAX_ALIGN_OFFSET = 2.6
 # are checked for a merge across a gutter.
 MERGED_MAX_SIZE = 1.6
 MERGED_PITCH_TOLERANCE = 0.12
+# Lines within this many line heights are the evidence for a gutter; without a clean gap, at least
+# GUTTER_VOTES of them must end together before it and start together after it.
+GUTTER_WINDOW = 12
+GUTTER_VOTES = 3
 # A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
@@ -126,7 +130,10 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         for slot in slots:
             extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
             overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
-            clash = any(_y_overlap(m.box, line.box) > 0.5 * size and min(m.box.width, line.box.width) > 0.7 * size for m in slot)
+            clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
+                _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                for m in slot
+            )
             if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
@@ -152,8 +159,18 @@ def _y_overlap(a: Box, b: Box) -> float:
 
 
 def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
-    between = Box(min(a.x1, b.x1), min(a.y1, b.y1), max(a.x0, b.x0, min(a.x1, b.x1)), max(a.y0, b.y0, min(a.y1, b.y1)))
-    return any(s.intersection_area(between.union(Box(between.x0 - 1, between.y0 - 1, between.x0 + 1, between.y0 + 1))) > 0 for s in separators)
+    """A rule or frame edge runs between the two boxes (between one's end and the other's start)."""
+    upper, lower = (a, b) if a.center[1] <= b.center[1] else (b, a)
+    left, right = (a, b) if a.center[0] <= b.center[0] else (b, a)
+    for s in separators:
+        cx, cy = s.center
+        across_x = s.x0 < min(a.x1, b.x1) and s.x1 > max(a.x0, b.x0)
+        across_y = s.y0 < min(a.y1, b.y1) and s.y1 > max(a.y0, b.y0)
+        if across_x and upper.y1 - 2 <= cy <= lower.y0 + 2:
+            return True
+        if across_y and left.x1 - 2 <= cx <= right.x0 + 2:
+            return True
+    return False
 
 
 def _joined(pieces: list[Line], direction: Direction) -> Line:
@@ -165,7 +182,7 @@ def _joined(pieces: list[Line], direction: Direction) -> Line:
     return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
-def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
+def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = ()) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
@@ -187,6 +204,7 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
             or line.box is None
             or not (0.8 * body_height <= line.box.height <= MERGED_MAX_SIZE * body_height)
             or size_range(line)[0] > (1 + MERGED_PITCH_TOLERANCE) * body_size  # larger type: a heading spanning columns
+            or _at_picture(line.box, pictures, body_height)  # a caption set across the picture's columns
         ):
             result.append(line)
             continue
@@ -194,10 +212,21 @@ def split_merged_lines(lines: list[Line], body_size: float) -> list[Line]:
             cuts = _cuts_from_char_boxes(line, body_size)
         else:
             middle = line.box.center[1]
-            window = body_lines[bisect_left(centres, middle - 4 * body_height) : bisect_right(centres, middle + 4 * body_height)]
+            window = body_lines[bisect_left(centres, middle - GUTTER_WINDOW * body_height) : bisect_right(centres, middle + GUTTER_WINDOW * body_height)]
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
-        result.extend(_split_at(line, cuts, body_height) if cuts else [line])
+        if not cuts:
+            result.append(line)
+            continue
+        result.extend(_split_at(line, cuts, body_height))
     return result
+
+
+def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
+    for picture in pictures:
+        overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+        if overlap >= 0.5 * box.width and (-0.5 * size <= box.y0 - picture.y1 <= 1.5 * size or -0.5 * size <= picture.y0 - box.y1 <= 1.0 * size):
+            return True
+    return False
 
 
 def _cuts_from_char_boxes(line: Line, size: float) -> list[tuple[int, float, float]]:
@@ -221,13 +250,18 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: flo
         and other.box is not None
         and other.box.x1 > box.x0
         and other.box.x0 < box.x1
-        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= 4 * size
+        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= GUTTER_WINDOW * size
     ]
     if len(near) < 4:
         return []
-    gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch)
+    gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch) or _voted_gutters(near, box.x0, box.x1, pitch)
     text = line.text
     if not gaps or len(text) < 2:
+        return []
+    # a merged line starts where its first column starts (or one indent in); a heading set across
+    # the columns starts anywhere
+    column_start = min(b.x0 for b in near if b.x1 <= gaps[0][0] + 1)
+    if not column_start - 0.5 * pitch <= box.x0 <= column_start + MAX_ALIGN_OFFSET * pitch:
         return []
     inked = box.width - sum(g1 - g0 for g0, g1 in gaps)
     pitch = inked / len(text)
@@ -256,6 +290,27 @@ def _common_gaps(boxes: list[Box], x0: float, x1: float, min_width: float) -> li
         and sum(1 for b in boxes if b.x1 <= g0 + 1) >= 2
         and sum(1 for b in boxes if b.x0 >= g1 - 1) >= 2
     ]
+
+
+def _voted_gutters(boxes: list[Box], x0: float, x1: float, pitch: float) -> list[tuple[float, float]]:
+    """Gutters where several nearby lines end together and several start together just after,
+    crossed by fewer lines than end there (the engine merged some rows, not most)."""
+    tolerance = 0.5 * pitch
+    gutters = []
+    ends = sorted(b.x1 for b in boxes)
+    for end in ends:
+        if not x0 + pitch < end < x1 - pitch or (gutters and end <= gutters[-1][1]):
+            continue
+        ending = [e for e in ends if end - tolerance <= e <= end + tolerance]
+        starts = sorted(b.x0 for b in boxes if end + MIN_GUTTER_CHARS * pitch <= b.x0 <= end + 4 * pitch)
+        if len(ending) < GUTTER_VOTES or not starts:
+            continue
+        starting = [s for s in starts if s <= starts[0] + tolerance]
+        left, right = max(ending), starts[0]
+        crossing = sum(1 for b in boxes if b.x0 < left - pitch and b.x1 > right + pitch)
+        if len(starting) >= GUTTER_VOTES and crossing < len(ending) and left < right:
+            gutters.append((left, right))
+    return gutters
 
 
 def _split_at(line: Line, cuts: list[tuple[int, float, float]], size: float) -> list[Line]:

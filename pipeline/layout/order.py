@@ -62,7 +62,10 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal + separators.frame_horizontal, extent, axis=1)]
     v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical + separators.frame_vertical, extent, axis=0)]
     wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
-    for gaps, axis in ((h_ruled, 1), (v_ruled, 0), (wide, 1), (v_gaps, 0), (h_gaps, 1)):
+    # vertical text stands in bands one above the other: whitespace between bands comes before rules
+    # between columns (a scan's border lines run down the whole page)
+    priority = ((h_ruled, 1), (wide, 1), (v_ruled, 0)) if vertical_text else ((h_ruled, 1), (v_ruled, 0), (wide, 1))
+    for gaps, axis in priority + ((v_gaps, 0), (h_gaps, 1)):
         if gaps:
             return _split(items, gaps, axis, separators, size, right_to_left=axis == 0 and vertical_text)
     ordered = sorted(items, key=(lambda i: (-i.box.x1, i.box.y0)) if vertical_text else (lambda i: (i.box.y0, i.box.x0)))
@@ -139,6 +142,48 @@ def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -
     return False
 
 
+def article_groups(items: list[Item], separators: Separators, size: float) -> list[list[Block]]:
+    """Articles in reading order. Articles boxed in by an L-shaped article (a rule across under its
+    short columns meeting a rule down beside its long ones) are read apart, right after it."""
+    corners = [] if _mostly_vertical(items) else _nested_regions(separators, size)  # vertical pages read in bands
+    for inner, rules in corners:
+        inside = [i for i in items if inner.x0 <= i.box.center[0] <= inner.x1 and inner.y0 <= i.box.center[1] <= inner.y1]
+        outside = [i for i in items if not any(i is j for j in inside)]
+        if not any(i.block is not None for i in inside) or not any(i.block is not None for i in outside):
+            continue
+        rest = Separators(
+            [r for r in separators.horizontal if r not in rules],
+            [r for r in separators.vertical if r not in rules],
+            separators.frame_horizontal,
+            separators.frame_vertical,
+        )
+        outer_groups = article_groups(outside, rest, size)
+        inner_groups = article_groups(inside, rest, size)
+        above = [i.block for i in outside if i.block is not None and i.box.y1 <= inner.y0 + size and min(i.box.x1, inner.x1) - max(i.box.x0, inner.x0) > 0]
+        host = max(above, key=lambda b: b.box.y1) if above else None
+        at = next((n + 1 for n, g in enumerate(outer_groups) if any(b is host for b in g)), len(outer_groups))
+        return outer_groups[:at] + inner_groups + outer_groups[at:]
+    return articles(xy_cut(items, separators, size))
+
+
+def _nested_regions(separators: Separators, size: float) -> list[tuple[Box, tuple[Box, Box]]]:
+    """Corners where a horizontal rule meets the top of a vertical rule at one of its ends: the
+    region below the horizontal rule on the vertical rule's inner side, down to its foot (with
+    the two rules that bound it)."""
+    regions = []
+    for rule in separators.horizontal:
+        y = rule.center[1]
+        for post in separators.vertical:
+            if abs(post.y0 - y) > 2 * size or post.height < 4 * size:
+                continue
+            x = post.center[0]
+            if abs(x - rule.x0) <= 2 * size and rule.x1 - x > 4 * size:
+                regions.append((Box(x, y, rule.x1, post.y1), (rule, post)))
+            elif abs(x - rule.x1) <= 2 * size and x - rule.x0 > 4 * size:
+                regions.append((Box(rule.x0, y, x, post.y1), (rule, post)))
+    return regions
+
+
 def leaves(tree: Node | Item) -> list[Item]:
     if isinstance(tree, Item):
         return [tree]
@@ -176,7 +221,7 @@ def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
             )
             if rest and beside_vertical_headline:
                 carry.extend(rest)
-            elif rest and groups and not ruled:
+            elif rest and groups and (not ruled or _only_headings(groups[-1])):  # a headline has its text
                 groups[-1].extend(rest)
             elif rest and groups:
                 groups.append(rest)  # ruled off from what came before: a piece of its own
@@ -193,6 +238,10 @@ def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
         else:
             prefix.extend(carry)
     return prefix, groups
+
+
+def _only_headings(blocks: list[Block]) -> bool:
+    return all(b.role in (Role.KICKER, Role.HEADLINE, Role.SUBTITLE) for b in blocks)
 
 
 def _trailing_kickers(blocks: list[Block]) -> list[Block]:

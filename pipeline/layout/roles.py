@@ -110,7 +110,7 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
         return Role.HEADER if near_top else Role.FOOTER
     if size >= HEADING_SIZE * body:
         return Role.KEYWORD if patterns.is_keyword(pattern_text(text)) else Role.HEADLINE
-    if few_lines and is_byline(text):
+    if few_lines and (is_byline(text) or (len(block.lines) == 1 and matches("short_byline", text))):
         return Role.BYLINE
     if len(block.lines) <= 4 and patterns.is_caption(_to_simplified().convert(text)):
         return Role.CAPTION
@@ -184,7 +184,7 @@ def _lines_at_headlines(blocks: list[Block], body: float) -> None:
             if 0 <= headline.box.y0 - box.y1 <= 1.0 * body:
                 block.role = Role.KICKER
             elif 0 <= box.y0 - headline.box.y1 <= 0.6 * body and box.width < 0.9 * headline.box.width:
-                block.role = Role.SUBTITLE
+                block.role = Role.BYLINE if matches("short_byline", block_text(block)) else Role.SUBTITLE
 
 
 def _stacked(a: Block, b: Block, body: float) -> bool:
@@ -215,8 +215,8 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
 
 
 def _lone_subheads(blocks: list[Block]) -> None:
-    """A one-line body block set apart in a column between body blocks, clearly shorter than the
-    column and without sentence-final punctuation, is a section subhead."""
+    """A one-line body block set apart over body text in a column, clearly shorter than the column,
+    centred or with text above it, and without sentence-final punctuation, is a section subhead."""
     body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
     for block in body:
         if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(SENTENCE_END):
@@ -226,9 +226,13 @@ def _lone_subheads(blocks: list[Block]) -> None:
             for other in body
             if other is not block and len(other.lines) >= 2 and min(other.box.x1, block.box.x1) - max(other.box.x0, block.box.x0) >= 0.8 * block.box.width
         ]
-        above = [o for o in column if o.box.y1 <= block.box.y0 and block.box.y0 - o.box.y1 <= 3 * block_size(block)]
         below = [o for o in column if o.box.y0 >= block.box.y1 and o.box.y0 - block.box.y1 <= 3 * block_size(block)]
-        if above and below and block.box.width <= 0.8 * below[0].box.width:
+        if not below:
+            continue
+        column_box = below[0].box
+        left, right = block.box.x0 - column_box.x0, column_box.x1 - block.box.x1
+        centred = left >= block_size(block) and right >= block_size(block)
+        if block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column)):
             block.role = Role.SUBHEAD
 
 
@@ -257,10 +261,15 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
 def _special_line_role(line, block: Block, size: float) -> Role | None:
     if patterns.is_jump_line(pattern_text(line.text)):
         return Role.JUMP
-    reach = block.box.y1 - line.box.y1 if block.direction is Direction.VERTICAL else block.box.x1 - line.box.x1
-    if is_byline(line.text) and reach >= 2 * size:  # a full line is a dateline inside its paragraph
+    vertical = block.direction is Direction.VERTICAL
+    reach = block.box.y1 - line.box.y1 if vertical else block.box.x1 - line.box.x1
+    indent = line.box.y0 - block.box.y0 if vertical else line.box.x0 - block.box.x0
+    # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
+    if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
-    if block.direction is not Direction.HORIZONTAL:
+    if line is block.lines[0] and indent < size and reach >= 2 * size and matches("short_byline", line.text):
+        return Role.BYLINE  # names alone, unindented, at the head of a column
+    if vertical or len(block.lines) < 3:  # centring needs a column's worth of lines to measure against
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
     centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
