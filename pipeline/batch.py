@@ -6,9 +6,10 @@ one task that runs over time. Here each worker gets one file at a time over its 
 supervisor always knows which file a dead or overdue worker was on: that file is reported as failed
 (never retried within the run), the worker is replaced, and the batch goes on.
 
-Workers are forked from the supervisor, which loads no models and runs no threads (tqdm's monitor
-thread is switched off), so forking is safe; each worker calls run.prepare once before its first
-file, which loads the OCR models when the batch holds images or PDFs.
+Workers are forked from the supervisor, which loads no models and starts no threads of its own
+(tqdm's monitor thread is switched off; numpy's idle OpenBLAS pool re-creates itself across fork), so
+forking is safe; each worker calls run.prepare once before its first file, which loads the OCR
+models when the batch holds images or PDFs.
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ class FileResult:
 class BatchReport:
     files: list[FileResult]
     seconds: float
+    cpu_seconds: float  # used by the workers (user + system): the work itself, whatever else runs on the machine
     interrupted: bool
     versions: dict[str, str]
     settings: dict
@@ -154,6 +156,7 @@ class BatchReport:
             "exit_code": self.exit_code,
             "interrupted": self.interrupted,
             "seconds": round(self.seconds, 3),
+            "cpu_seconds": round(self.cpu_seconds, 3),
             "summary": {**{s.replace(" ", "_"): self.count(s) for s in statuses},
                         "pages": self.pages_done, "pages_per_minute": round(self.pages_per_minute, 1)},
             "versions": self.versions,
@@ -188,7 +191,7 @@ def run_batch(
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{outdir}: cannot create the output folder ({exc.strerror})") from None
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), _children_cpu_seconds()
     with _exclusive_lock(outdir), _stop_on_sigterm():
         remove_temporaries(tasks)  # left by an earlier run that was killed outright
         results = {task.source: None for task in tasks}
@@ -227,6 +230,7 @@ def run_batch(
     report = BatchReport(
         files=ignored + [results[task.source] for task in tasks],
         seconds=time.monotonic() - started,
+        cpu_seconds=_children_cpu_seconds() - cpu_started,
         interrupted=interrupted,
         versions={"newsreflow": __version__, "python": platform.python_version(), **supervisor.versions},
         settings=config.to_dict(),
@@ -298,6 +302,14 @@ def _refuse_overwriting_inputs(tasks: list[Task]) -> None:
         for path in task.outputs.values():
             if path.resolve() in sources:
                 raise UsageError(f"output {path} would overwrite an input; choose another output folder with -o")
+
+
+def _children_cpu_seconds() -> float:
+    """CPU time of this process's finished children (the workers, once joined)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _recorded_settings(outdir: Path) -> dict | None:

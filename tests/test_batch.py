@@ -160,7 +160,7 @@ def test_mixed_folder_outputs_match_single_file_runs_and_bad_files_are_listed(tm
     statuses = {Path(f["path"]).name: f["status"] for f in run_report["files"]}
     assert statuses["notes.docx"] == "ignored" and statuses["empty.txt"] == "failed" and statuses["page000.txt"] == "done"
     assert run_report["summary"]["done"] == 11 and run_report["summary"]["failed"] == len(bad)
-    assert run_report["summary"]["pages"] == 9 + 1 + 2
+    assert run_report["summary"]["pages"] == 9 + 1 + 2 and run_report["cpu_seconds"] > 0
     assert run_report["settings"]["normalize"] == SCANS.to_dict()["normalize"] and run_report["exit_code"] == 8
     assert run_report["versions"]["newsreflow"] and run_report["versions"]["engine"] == "replay"
     engines = {Path(f["path"]).name: f["engine"] for f in run_report["files"] if f["status"] == "done"}

@@ -7,7 +7,8 @@ Builds a folder of 200 inputs (mixed sizes, 10% broken), then through the real C
    is visible (SIGKILL of the supervisor, or SIGTERM),
    the output folder polled all the while for visible files that differ from the clean run's, then
    rerun: the final outputs must equal the clean run's byte for byte and no temporary file remain;
-3. throughput: pages per minute with --jobs 1 and --jobs 2 (--force, median of a few runs).
+3. throughput: pages per minute with --jobs 1 and --jobs 2 (--force, median of a few runs), with the
+   workers' CPU seconds, which tell the work itself from the cores other programs took.
 
 Inputs (`--kind`): `text` pages (variants of samples/seed-article.txt), or `scans`: pieces of the
 benchmark pages in samples/bench/ cut at mixed sizes (PNG, JPEG, two-page TIFF), read either with
@@ -88,18 +89,20 @@ def make_inputs(folder: Path, count: int, broken_share: float, seed: int, kind: 
 
 def _scan_piece(stem: Path, page: Path, rng: random.Random) -> Path:
     """A piece of a benchmark page, 300 to 1200 px wide (a few lines to a few columns), as PNG, JPEG
-    or a two-page TIFF."""
+    or a TIFF of two such pieces."""
     from PIL import Image
 
     with Image.open(page) as image:
-        width = min(rng.randrange(300, 1200), image.width - 1)
-        height = min(int(width * rng.uniform(0.5, 1.3)), image.height - 1)
-        x, y = rng.randrange(0, image.width - width), rng.randrange(0, image.height - height)
-        piece = image.convert("L").crop((x, y, x + width, y + height))
+        gray = image.convert("L")
+    width = min(rng.randrange(300, 1200), gray.width - 1)
+    height = min(int(width * rng.uniform(0.5, 1.3)), gray.height - 1)
+    piece, second = ([gray.crop((x, y, x + width, y + height))
+                      for x, y in [(rng.randrange(0, gray.width - width), rng.randrange(0, gray.height - height))
+                                   for _ in range(2)]])
     suffix = rng.choice((".png", ".png", ".jpg", ".tiff"))
     path = stem.with_suffix(suffix)
     if suffix == ".tiff":
-        piece.save(path, save_all=True, append_images=[piece.transpose(Image.Transpose.FLIP_LEFT_RIGHT)])
+        piece.save(path, save_all=True, append_images=[second])
     else:
         piece.save(path, quality=85) if suffix == ".jpg" else piece.save(path)
     return path
@@ -253,9 +256,9 @@ def main(argv: list[str] | None = None) -> int:
                 subprocess.run(batch_command(source, work / "speed", jobs, engine, "--force", "--report", str(report)), cwd=REPO)
                 data = json.loads(report.read_text(encoding="utf-8"))
                 minutes.append(data["summary"]["pages_per_minute"])
-                pages, seconds = data["summary"]["pages"], data["seconds"]
+                pages, seconds, cpu = data["summary"]["pages"], data["seconds"], data["cpu_seconds"]
             throughput[f"jobs_{jobs}"] = {"pages_per_minute_median": statistics.median(minutes), "runs": minutes,
-                                          "pages": pages, "seconds_last_run": seconds}
+                                          "pages": pages, "seconds_last_run": seconds, "worker_cpu_seconds_last_run": cpu}
         results["throughput"] = throughput
     print(json.dumps(results, ensure_ascii=False, indent=1))
     if args.json:
