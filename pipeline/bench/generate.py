@@ -27,7 +27,7 @@ from pipeline.bench.corpus import REPO, SourceArticle, load_articles
 from pipeline.bench.degrade import degrade
 from pipeline.document import Document
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: a paragraph ending at a column foot no longer marks the next one as continuing
 PAGES_FILE = Path(__file__).parent / "data" / "pages.json"
 DEFAULT_OUT = REPO / "samples" / "bench"
 CLEAN_JPEG_QUALITY = 90

@@ -280,7 +280,6 @@ def flow(items: list[FlowItem], frames: list[Frame], script: str, article: int |
             breaker = LineBreaker(item.text, item.style, script, vertical)
         if block is None or block.role is not item.role or is_heading:
             start_block(item.role)
-        first_piece = True
         paragraph: Paragraph | None = None
         while not breaker.done:
             frame = frames[frame_index]
@@ -292,14 +291,16 @@ def flow(items: list[FlowItem], frames: list[Frame], script: str, article: int |
                     break
                 start_block(item.role)
                 paragraph = None
-                first_piece = False
                 frame = frames[frame_index]
+            # A piece continues only when lines of its paragraph were set before it: a paragraph
+            # that ended exactly at the previous frame's foot leaves the next one to start afresh.
+            continues = not breaker.first
             set_line = breaker.next_line(frame.length)
             line, glyphs = place_line(set_line, item.style, script, frame.vertical, origin(frame), frame.length, item.text)
             result.glyphs.extend(glyphs)
             assert block is not None
             if paragraph is None:
-                paragraph = Paragraph(text="", first_line=len(block.lines), line_count=0, continues=not first_piece)
+                paragraph = Paragraph(text="", first_line=len(block.lines), line_count=0, continues=continues)
                 block.paragraphs.append(paragraph)
                 paragraph_start = set_line.tokens[0].start if set_line.tokens else 0
             block.lines.append(line)
