@@ -66,6 +66,18 @@ def test_lines_merged_across_a_gutter_are_split():
     assert texts(page) == sheet.expected
 
 
+def test_padded_boxes_of_neighbouring_columns_are_not_joined_across_a_narrow_gutter():
+    """Detector boxes are padded: across a gutter under a character wide, the boxes of two columns'
+    lines stand a few pixels apart at the same height, like two pieces of one line."""
+    sheet = Sheet(800, 600)
+    size = 20.0
+    flow(sheet, [paragraph(0, 4), paragraph(4, 4)], [40, 40 + 15 * size + 0.8 * size], 40, 15, size, 12)
+    pad = 0.3 * size
+    padded = [Line(l.text, Box(l.box.x0 - pad, l.box.y0 - pad, l.box.x1 + pad, l.box.y1 + pad), 0.95) for l in sheet.lines]
+    page = run(Page(number=1, width=800, height=600, lines=sorted(padded, key=lambda l: (round(l.box.y0 / 10), l.box.x0))))
+    assert texts(page) == sheet.expected
+
+
 def test_header_and_footer_are_furniture():
     sheet = three_columns_with_partial_headline()
     for line in sheet.lines:  # make room for the header
