@@ -201,11 +201,13 @@ def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
     assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
 
 
-def test_skewed_page_is_read_as_if_straight():
+def turned_sheet(degrees: float, upright_rectangles: bool) -> Sheet:
+    """The three-column page turned by `degrees`; with `upright_rectangles` the engine reports
+    each line as the upright rectangle round it (as RapidOCR does), not a turned polygon."""
     import math
 
     sheet = three_columns_with_partial_headline()
-    angle = math.radians(2.0)
+    angle = math.radians(degrees)
     cx, cy = sheet.width / 2, sheet.height / 2
 
     def turn(x: float, y: float) -> tuple[float, float]:
@@ -216,10 +218,25 @@ def test_skewed_page_is_read_as_if_straight():
         b = line.box
         line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
         line.box = Box.from_points(line.polygon)
+        if upright_rectangles:
+            line.box = Box(*(round(v) for v in line.box.to_list()))
+            line.polygon = [[line.box.x0, line.box.y0], [line.box.x1, line.box.y0], [line.box.x1, line.box.y1], [line.box.x0, line.box.y1]]
+    return sheet
+
+
+def test_skewed_page_is_read_as_if_straight():
+    sheet = turned_sheet(2.0, upright_rectangles=False)
     page = run(sheet.page())
     assert texts(page) == sheet.expected
     assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.2
     assert all(l.polygon is not None for b in page.blocks for l in b.lines)  # original lines kept
+
+
+def test_skew_is_found_from_drifting_column_edges_when_boxes_are_upright_rectangles():
+    sheet = turned_sheet(2.0, upright_rectangles=True)
+    page = run(sheet.page())
+    assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.3
+    assert texts(page) == sheet.expected
 
 
 def test_l_shaped_article_keeps_its_short_third_column():
