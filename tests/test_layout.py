@@ -78,6 +78,22 @@ def test_padded_boxes_of_neighbouring_columns_are_not_joined_across_a_narrow_gut
     assert texts(page) == sheet.expected
 
 
+def test_vertical_columns_of_stacked_blocks_are_not_joined_across_a_narrow_gap():
+    """Two blocks of vertical columns one above the other, the gap between them under a character
+    (padded boxes): each column piece stays in its own block."""
+    sheet = Sheet(700, 1100)
+    size = 24.0
+    text = paragraph(1, 4)
+    top_foot = 40 + 20 * size
+    for column in range(6):
+        x = 560 - column * size * 1.6
+        sheet.vertical_column(text[column * 20 : column * 20 + 20], x, 40, size)
+        sheet.vertical_column(text[120 + column * 20 : 140 + column * 20] or "某", x, top_foot + 0.7 * size, size)
+    page = run(sheet.page())
+    lines = [l for b in page.blocks for l in b.lines]
+    assert all(l.box.y1 <= top_foot + 1 or l.box.y0 >= top_foot for l in lines)
+
+
 def test_header_and_footer_are_furniture():
     sheet = three_columns_with_partial_headline()
     for line in sheet.lines:  # make room for the header

@@ -171,12 +171,33 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         run = [slot[0]]
         for line in slot[1:]:
             reach = max(m.box.y1 for m in run)
-            if line.box.y0 - reach > 1.5 * size or any(_separated(m.box, line.box, separators) for m in run):
+            if (
+                line.box.y0 - reach > 1.5 * size
+                or any(_separated(m.box, line.box, separators) for m in run)
+                or _at_row_edges(reach, line, lines, size)
+            ):
                 joined.append(_joined(run, Direction.VERTICAL))
                 run = []
             run.append(line)
         joined.append(_joined(run, Direction.VERTICAL))
     return joined
+
+
+def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> bool:
+    """Whether the gap above a vertical piece, ending a run at `reach`, is the gutter between two
+    stacked blocks of vertical columns: neighbouring columns end at the run's foot and start where
+    the piece starts (that gap may be under a character, as between padded boxes of two columns)."""
+    tolerance = 0.6 * size
+    window = GUTTER_WINDOW * size
+    ends = starts = 0
+    for other in lines:
+        if other is line or abs(other.box.center[0] - line.box.center[0]) > window:
+            continue
+        ends += abs(other.box.y1 - reach) <= tolerance
+        starts += abs(other.box.y0 - line.box.y0) <= tolerance
+        if ends >= GUTTER_VOTES - 1 and starts >= GUTTER_VOTES - 1:
+            return True
+    return False
 
 
 def _y_overlap(a: Box, b: Box) -> float:
