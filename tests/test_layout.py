@@ -94,6 +94,19 @@ def test_vertical_columns_of_stacked_blocks_are_not_joined_across_a_narrow_gap()
     assert all(l.box.y1 <= top_foot + 1 or l.box.y0 >= top_foot for l in lines)
 
 
+def test_vertical_read_across_line_ends_is_dropped():
+    """The detector read the last characters of three body lines downwards as a short vertical
+    column; kept, it would stand as a vertical headline."""
+    sheet = Sheet(800, 600)
+    size = 20.0
+    flow(sheet, [paragraph(0, 4), paragraph(4, 4)], [40, 400], 40, 15, size, 12)
+    ends = [l for l in sheet.lines if l.box.x0 < 400][3:6]
+    cross = Line("".join(l.text[-1] for l in ends), Box(ends[0].box.x1 - size, ends[0].box.y0, ends[0].box.x1 + 2, ends[-1].box.y1), 0.99)
+    page = run(Page(number=1, width=800, height=600, lines=sheet.page().lines + [cross]))
+    assert texts(page) == sheet.expected
+    assert page.meta["layout"]["specks"][0]["text"] == cross.text
+
+
 def test_header_and_footer_are_furniture():
     sheet = three_columns_with_partial_headline()
     for line in sheet.lines:  # make room for the header
