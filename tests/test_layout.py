@@ -107,6 +107,22 @@ def test_vertical_read_across_line_ends_is_dropped():
     assert page.meta["layout"]["specks"][0]["text"] == cross.text
 
 
+def test_overlapping_padded_pieces_of_a_headline_are_one_line():
+    """The engine returned a headline row as two pieces whose padded boxes overlap by half a
+    character: they are one headline line, not a headline and a subtitle."""
+    sheet = three_columns_with_partial_headline()
+    headline = next(l for l in sheet.lines if l.text == "全市重点项目建设跑出加速度")
+    size = headline.box.height
+    cut = 6
+    left_end = headline.box.x0 + cut * size
+    sheet.lines.remove(headline)
+    sheet.lines.append(Line(headline.text[:cut], Box(headline.box.x0, headline.box.y0, left_end + 0.3 * size, headline.box.y1), 0.99))
+    sheet.lines.append(Line(headline.text[cut:], Box(left_end - 0.2 * size, headline.box.y0 - 2, headline.box.x1, headline.box.y1), 0.99))
+    page = run(sheet.page())
+    assert page.blocks[0].role is Role.HEADLINE
+    assert [a.headline.replace(" ", "") for a in page.articles] == ["全市重点项目建设跑出加速度"]
+
+
 def test_header_and_footer_are_furniture():
     sheet = three_columns_with_partial_headline()
     for line in sheet.lines:  # make room for the header

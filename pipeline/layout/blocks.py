@@ -105,7 +105,7 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             if (
                 overlap >= 0.6 * small
                 and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
-                and -0.2 * small <= box.x0 - last.x1 <= 0.6 * small
+                and -0.6 * small <= box.x0 - last.x1 <= 0.6 * small
                 and not _separated(last, box, separators)
                 and not _at_column_edges(rows[index][-1], line, lines)
             ):
