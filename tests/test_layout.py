@@ -66,6 +66,63 @@ def test_lines_merged_across_a_gutter_are_split():
     assert texts(page) == sheet.expected
 
 
+def test_padded_boxes_of_neighbouring_columns_are_not_joined_across_a_narrow_gutter():
+    """Detector boxes are padded: across a gutter under a character wide, the boxes of two columns'
+    lines stand a few pixels apart at the same height, like two pieces of one line."""
+    sheet = Sheet(800, 600)
+    size = 20.0
+    flow(sheet, [paragraph(0, 4), paragraph(4, 4)], [40, 40 + 15 * size + 0.8 * size], 40, 15, size, 12)
+    pad = 0.3 * size
+    padded = [Line(l.text, Box(l.box.x0 - pad, l.box.y0 - pad, l.box.x1 + pad, l.box.y1 + pad), 0.95) for l in sheet.lines]
+    page = run(Page(number=1, width=800, height=600, lines=sorted(padded, key=lambda l: (round(l.box.y0 / 10), l.box.x0))))
+    assert texts(page) == sheet.expected
+
+
+def test_vertical_columns_of_stacked_blocks_are_not_joined_across_a_narrow_gap():
+    """Two blocks of vertical columns one above the other, the gap between them under a character
+    (padded boxes): each column piece stays in its own block."""
+    sheet = Sheet(700, 1100)
+    size = 24.0
+    text = paragraph(1, 4)
+    top_foot = 40 + 20 * size
+    for column in range(6):
+        x = 560 - column * size * 1.6
+        sheet.vertical_column(text[column * 20 : column * 20 + 20], x, 40, size)
+        sheet.vertical_column(text[120 + column * 20 : 140 + column * 20] or "某", x, top_foot + 0.7 * size, size)
+    page = run(sheet.page())
+    lines = [l for b in page.blocks for l in b.lines]
+    assert all(l.box.y1 <= top_foot + 1 or l.box.y0 >= top_foot for l in lines)
+
+
+def test_vertical_read_across_line_ends_is_dropped():
+    """The detector read the last characters of three body lines downwards as a short vertical
+    column; kept, it would stand as a vertical headline."""
+    sheet = Sheet(800, 600)
+    size = 20.0
+    flow(sheet, [paragraph(0, 4), paragraph(4, 4)], [40, 400], 40, 15, size, 12)
+    ends = [l for l in sheet.lines if l.box.x0 < 400][3:6]
+    cross = Line("".join(l.text[-1] for l in ends), Box(ends[0].box.x1 - size, ends[0].box.y0, ends[0].box.x1 + 2, ends[-1].box.y1), 0.99)
+    page = run(Page(number=1, width=800, height=600, lines=sheet.page().lines + [cross]))
+    assert texts(page) == sheet.expected
+    assert page.meta["layout"]["specks"][0]["text"] == cross.text
+
+
+def test_overlapping_padded_pieces_of_a_headline_are_one_line():
+    """The engine returned a headline row as two pieces whose padded boxes overlap by half a
+    character: they are one headline line, not a headline and a subtitle."""
+    sheet = three_columns_with_partial_headline()
+    headline = next(l for l in sheet.lines if l.text == "全市重点项目建设跑出加速度")
+    size = headline.box.height
+    cut = 6
+    left_end = headline.box.x0 + cut * size
+    sheet.lines.remove(headline)
+    sheet.lines.append(Line(headline.text[:cut], Box(headline.box.x0, headline.box.y0, left_end + 0.3 * size, headline.box.y1), 0.99))
+    sheet.lines.append(Line(headline.text[cut:], Box(left_end - 0.2 * size, headline.box.y0 - 2, headline.box.x1, headline.box.y1), 0.99))
+    page = run(sheet.page())
+    assert page.blocks[0].role is Role.HEADLINE
+    assert [a.headline.replace(" ", "") for a in page.articles] == ["全市重点项目建设跑出加速度"]
+
+
 def test_header_and_footer_are_furniture():
     sheet = three_columns_with_partial_headline()
     for line in sheet.lines:  # make room for the header
@@ -189,11 +246,13 @@ def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
     assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
 
 
-def test_skewed_page_is_read_as_if_straight():
+def turned_sheet(degrees: float, upright_rectangles: bool) -> Sheet:
+    """The three-column page turned by `degrees`; with `upright_rectangles` the engine reports
+    each line as the upright rectangle round it (as RapidOCR does), not a turned polygon."""
     import math
 
     sheet = three_columns_with_partial_headline()
-    angle = math.radians(2.0)
+    angle = math.radians(degrees)
     cx, cy = sheet.width / 2, sheet.height / 2
 
     def turn(x: float, y: float) -> tuple[float, float]:
@@ -204,10 +263,25 @@ def test_skewed_page_is_read_as_if_straight():
         b = line.box
         line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
         line.box = Box.from_points(line.polygon)
+        if upright_rectangles:
+            line.box = Box(*(round(v) for v in line.box.to_list()))
+            line.polygon = [[line.box.x0, line.box.y0], [line.box.x1, line.box.y0], [line.box.x1, line.box.y1], [line.box.x0, line.box.y1]]
+    return sheet
+
+
+def test_skewed_page_is_read_as_if_straight():
+    sheet = turned_sheet(2.0, upright_rectangles=False)
     page = run(sheet.page())
     assert texts(page) == sheet.expected
     assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.2
     assert all(l.polygon is not None for b in page.blocks for l in b.lines)  # original lines kept
+
+
+def test_skew_is_found_from_drifting_column_edges_when_boxes_are_upright_rectangles():
+    sheet = turned_sheet(2.0, upright_rectangles=True)
+    page = run(sheet.page())
+    assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.3
+    assert texts(page) == sheet.expected
 
 
 def test_l_shaped_article_keeps_its_short_third_column():

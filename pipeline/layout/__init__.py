@@ -43,6 +43,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     direction.mark_vertical(lines)
     size = blocking.body_size(lines)
     lines, specks = _drop_specks(lines, size)
+    lines, cross_reads = _drop_cross_reads(lines)
+    specks += cross_reads
     lines = _reread_vertical_regions(lines, size, image, engine)
     size = blocking.body_size(lines) or size
     page_box = _page_box(page, image, lines)
@@ -126,6 +128,27 @@ def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]
         tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size and len(line.text.strip()) <= 2
         (specks if tiny else keep).append(line)
     return keep, specks
+
+
+def _drop_cross_reads(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """A short vertical "column" lying across the ends of two or more horizontal lines, whose
+    characters those lines already hold, is the detector reading their last characters downwards
+    a second time (it would open a spurious vertical headline)."""
+    horizontal = [l for l in lines if l.box is not None and l.direction is Direction.HORIZONTAL]
+    keep, dropped = [], []
+    for line in lines:
+        if line.direction is Direction.VERTICAL and line.box is not None:
+            box = line.box
+            crossing = [
+                h for h in horizontal
+                if min(h.box.x1, box.x1) - max(h.box.x0, box.x0) >= 0.6 * box.width and min(h.box.y1, box.y1) - max(h.box.y0, box.y0) > 0
+            ]
+            held = "".join(h.text for h in crossing)
+            if len(crossing) >= 2 and all(ch in held for ch in line.text if not ch.isspace()):
+                dropped.append(line)
+                continue
+        keep.append(line)
+    return keep, dropped
 
 
 def _page_box(page: Page, image: np.ndarray | None, lines: list[Line]) -> Box:

@@ -105,8 +105,9 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             if (
                 overlap >= 0.6 * small
                 and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
-                and -0.2 * small <= box.x0 - last.x1 <= 0.6 * small
+                and -0.6 * small <= box.x0 - last.x1 <= 0.6 * small
                 and not _separated(last, box, separators)
+                and not _at_column_edges(rows[index][-1], line, lines)
             ):
                 target = index
                 break
@@ -116,6 +117,30 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         else:
             rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
+    """Whether the gap between two side-by-side pieces is a column gutter: other lines of their
+    type size nearby end where the left piece ends and start where the right piece starts.
+
+    Detection boxes are padded, so between two columns of body text the padded boxes may stand
+    less than a character apart and overlap in height (more so on a turned scan); the columns'
+    shared edges tell a gutter from a gap inside one line.
+    """
+    size = line_size(right)
+    tolerance = 0.6 * size
+    window = GUTTER_WINDOW * max(left.box.height, right.box.height)
+    ends = starts = 0
+    for other in lines:
+        if other is left or other is right or abs(other.box.center[1] - right.box.center[1]) > window:
+            continue
+        if not (similar_size(other, left, SIZE_TOLERANCE) or similar_size(other, right, SIZE_TOLERANCE)):
+            continue
+        ends += abs(other.box.x1 - left.box.x1) <= tolerance
+        starts += abs(other.box.x0 - right.box.x0) <= tolerance
+        if ends >= GUTTER_VOTES - 1 and starts >= GUTTER_VOTES - 1:
+            return True
+    return False
 
 
 def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
@@ -146,12 +171,33 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         run = [slot[0]]
         for line in slot[1:]:
             reach = max(m.box.y1 for m in run)
-            if line.box.y0 - reach > 1.5 * size or any(_separated(m.box, line.box, separators) for m in run):
+            if (
+                line.box.y0 - reach > 1.5 * size
+                or any(_separated(m.box, line.box, separators) for m in run)
+                or _at_row_edges(reach, line, lines, size)
+            ):
                 joined.append(_joined(run, Direction.VERTICAL))
                 run = []
             run.append(line)
         joined.append(_joined(run, Direction.VERTICAL))
     return joined
+
+
+def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> bool:
+    """Whether the gap above a vertical piece, ending a run at `reach`, is the gutter between two
+    stacked blocks of vertical columns: neighbouring columns end at the run's foot and start where
+    the piece starts (that gap may be under a character, as between padded boxes of two columns)."""
+    tolerance = 0.6 * size
+    window = GUTTER_WINDOW * size
+    ends = starts = 0
+    for other in lines:
+        if other is line or abs(other.box.center[0] - line.box.center[0]) > window:
+            continue
+        ends += abs(other.box.y1 - reach) <= tolerance
+        starts += abs(other.box.y0 - line.box.y0) <= tolerance
+        if ends >= GUTTER_VOTES - 1 and starts >= GUTTER_VOTES - 1:
+            return True
+    return False
 
 
 def _y_overlap(a: Box, b: Box) -> float:

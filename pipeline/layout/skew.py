@@ -15,10 +15,30 @@ from pipeline.document import Box, Direction, Line
 # Below this angle (degrees) the page is treated as straight.
 MIN_SKEW_DEGREES = 0.3
 MAX_SKEW_DEGREES = 10.0
+# Column lines this many line heights apart still measure the drift of the column's edge.
+DRIFT_SPAN = 12
 
 
 def estimate_degrees(lines: list[Line]) -> float:
-    """Median angle of the long edges of line polygons (positive: text runs down to the right)."""
+    """The page's skew in degrees (positive: text runs down to the right): from the long edges of
+    line polygons when the engine turns them with the text, else from the drift of column edges."""
+    angle = _polygon_degrees(lines)
+    if angle is None:
+        angle = _edge_drift_degrees(lines)
+    return angle if MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES else 0.0
+
+
+def _is_upright_rectangle(polygon) -> bool:
+    xs = sorted({round(x) for x, _ in polygon})
+    ys = sorted({round(y) for _, y in polygon})
+    return len(polygon) == 4 and len(xs) <= 2 and len(ys) <= 2
+
+
+def _polygon_degrees(lines: list[Line]) -> float | None:
+    """Median angle of the long edges of turned line polygons; None when the engine gave only
+    upright rectangles (its boxes then say nothing about the slope)."""
+    if all(not l.polygon or _is_upright_rectangle(l.polygon) for l in lines):
+        return None
     angles = []
     for line in lines:
         polygon = line.polygon
@@ -33,8 +53,29 @@ def estimate_degrees(lines: list[Line]) -> float:
             angles.append(math.degrees(math.atan2(y1 - y0, x1 - x0)))
     if len(angles) < 3:
         return 0.0
-    angle = median(angles)
-    return angle if MIN_SKEW_DEGREES <= abs(angle) <= MAX_SKEW_DEGREES else 0.0
+    return median(angles)
+
+
+def _edge_drift_degrees(lines: list[Line]) -> float:
+    """Skew from upright boxes: on a turned page the flush edges of a column's lines drift sideways
+    line by line (a column's left and right edges, the same for every pair of full lines)."""
+    rows = sorted((l for l in lines if l.box is not None and l.direction is Direction.HORIZONTAL), key=lambda l: l.box.y0)
+    slopes = []  # pairs of full lines of one column up to DRIFT_SPAN lines apart: a long base for a small drift
+    for index, line in enumerate(rows):
+        box = line.box
+        for below in rows[index + 1 :]:
+            other = below.box
+            if other.y0 > box.y1 + DRIFT_SPAN * box.height:
+                break
+            dy = other.center[1] - box.center[1]
+            if dy < 0.5 * box.height or abs(other.width - box.width) > 0.05 * box.width or abs(other.height - box.height) > 0.2 * box.height:
+                continue
+            if min(box.x1, other.x1) - max(box.x0, other.x0) < 0.8 * box.width:
+                continue
+            slopes.append((other.x1 - box.x1) / dy)
+    if len(slopes) < 5:
+        return 0.0
+    return -math.degrees(math.atan(median(slopes)))
 
 
 class Rotation:
@@ -66,9 +107,20 @@ class Rotation:
 
     def upright_line(self, line: Line) -> Box:
         """The line's box in the upright frame, from its polygon when it has one (tighter)."""
-        if line.polygon and len(line.polygon) >= 3:
+        if line.polygon and len(line.polygon) >= 3 and not _is_upright_rectangle(line.polygon):
             return Box.from_points([self._turn(x, y, 1.0) for x, y in line.polygon])
-        return self.upright(line.box)
+        return self._upright_enclosed(line.box, line.direction)
+
+    def _upright_enclosed(self, box: Box, direction: Direction) -> Box:
+        """The upright box of a turned line from the upright rectangle enclosing it: a line of
+        length L and thickness T turned by a encloses (L cos a + T sin a) by (L sin a + T cos a)."""
+        cx, cy = self._turn(*box.center, 1.0)
+        sin, cos = abs(self.sin), self.cos
+        length, thickness = (box.height, box.width) if direction is Direction.VERTICAL else (box.width, box.height)
+        upright_length = max(length - thickness * sin, 1.0) / cos
+        upright_thickness = max(thickness - upright_length * sin, 0.5 * thickness) / cos
+        w, h = (upright_thickness, upright_length) if direction is Direction.VERTICAL else (upright_length, upright_thickness)
+        return Box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
 def _corners(box: Box) -> list[tuple[float, float]]:
