@@ -21,6 +21,29 @@ from pipeline.document import Box, Direction, Line
 # counter-clockwise (top of the column to the left) before recognition, as PP-OCR does.
 VERTICAL_ASPECT = 1.5
 
+# Gutter splitting (see split_at_gutters). The detector often joins rows of neighbouring columns
+# across a gutter about one character wide; those rows do not share a baseline, so the joined crop
+# cuts through two rows and recognition garbles it. Sizes are in page character heights.
+# A blank run this wide inside a horizontal line may be a gutter: Latin word spaces and
+# justification spaces are 0.3-0.5 character, CJK punctuation leaves up to about one character
+# blank, so width alone is not enough and every split is confirmed by the page (below).
+GUTTER_MIN_WIDTH = 0.6
+# Confirmation: a strip this wide, running this far above and below the line (about two lines of
+# body text each way) along the line's own vertical direction, is blank in a gutter; beside a punctuation
+# or word gap the lines above and below put ink in it.
+GUTTER_STRIP_WIDTH = 0.3
+GUTTER_STRIP_REACH = 3.0
+# Share of the strip allowed to be ink: specks of a degraded scan, not a character stroke.
+GUTTER_STRIP_MAX_INK = 0.02
+# Ink components smaller than this (area, in squared character heights) are scan noise; they
+# neither fill a blank run nor count as a piece.
+NOISE_AREA = 0.015
+# Margin kept around a piece's own ink, like the detector's unclip margin around a line.
+PIECE_MARGIN = 0.25
+# Blank rows narrower than this inside a piece are gaps within characters or between a row and
+# its punctuation; wider ones separate the piece's row from a sliver of the row above or below.
+ROW_GAP = 0.2
+
 
 @dataclass(frozen=True)
 class DetectionPlan:
@@ -93,13 +116,15 @@ class DetectRecognizeEngine(OcrEngine):
         image = as_bgr(image)
         plan = plan_detection(image, self.target_char_height, self.tile_size)
         self.last_plan = plan
-        quads = self._detect_tiled(image, plan)
+        quads = split_at_gutters(image, self._detect_tiled(image, plan), plan.char_height)
         return self._read_quads(image, quads, force_vertical=False)
 
     def _recognize_region_crop(self, crop: np.ndarray, direction: Direction) -> list[Line]:
         crop = as_bgr(crop)
         plan = plan_detection(crop, self.target_char_height, self.tile_size)
         quads = self._detect_tiled(crop, plan)
+        if direction is not Direction.VERTICAL:
+            quads = split_at_gutters(crop, quads, plan.char_height)
         return self._read_quads(crop, quads, force_vertical=direction is Direction.VERTICAL)
 
     def _detect_tiled(self, image: np.ndarray, plan: DetectionPlan) -> list[np.ndarray]:
@@ -273,14 +298,143 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The quadrilateral's pixels straightened into an upright rectangle."""
     import cv2
 
+    width, height = quad_size(quad)
+    if width < 1 or height < 1:
+        return np.zeros((0, 0, *image.shape[2:]), dtype=np.uint8)
+    matrix = cv2.getPerspectiveTransform(np.asarray(quad, dtype=np.float32), _rectangle(width, height))
+    return cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+
+
+def quad_size(quad: np.ndarray) -> tuple[int, int]:
+    """Width and height of the quadrilateral's straightened crop."""
     quad = np.asarray(quad, dtype=np.float32)
     width = int(round(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[3] - quad[2]))))
     height = int(round(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))
-    if width < 1 or height < 1:
-        return np.zeros((0, 0, 3), dtype=np.uint8)
-    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(quad, target)
-    return cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    return width, height
+
+
+def _rectangle(width: float, height: float) -> np.ndarray:
+    return np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+
+
+def page_ink(image: np.ndarray, char_height: float) -> np.ndarray:
+    """Dark ink as a 0/1 mask, thresholded against the local background (a window a few
+    characters wide) so the shading and uneven light of degraded scans do not read as ink."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(as_bgr(image), cv2.COLOR_BGR2GRAY)
+    block = int(3 * max(char_height, 8)) | 1
+    return (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)).astype(np.uint8)
+
+
+def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: float) -> list[np.ndarray]:
+    """Cut horizontal line quads that run across a column gutter into one quad per column.
+
+    A cut is made at a blank run of the line's straightened crop at least GUTTER_MIN_WIDTH
+    characters wide, and only where the page confirms a gutter: a narrow strip inside the run,
+    reaching about two lines above and below along the line's own (possibly skewed) vertical,
+    holds no ink. Each piece's height is then tightened to its own ink, since the two columns'
+    rows sit at different heights. Vertical quads and pages without a measured character height
+    are left alone.
+    """
+    if char_height <= 0 or not quads:
+        return quads
+    ink = page_ink(image, char_height)
+    result: list[np.ndarray] = []
+    for quad in quads:
+        width, height = quad_size(quad)
+        if width < 1 or height < 1 or height >= width:
+            result.append(quad)
+            continue
+        result.extend(_split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height))
+    return result
+
+
+def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char_height: float) -> list[np.ndarray]:
+    import cv2
+
+    to_crop = cv2.getPerspectiveTransform(quad, _rectangle(width, height))
+    crop = cv2.warpPerspective(ink, to_crop, (width, height), flags=cv2.INTER_NEAREST)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= NOISE_AREA * char_height**2
+    keep[0] = False
+    crop = keep[labels]
+    columns = crop.any(axis=0)
+    inked = np.flatnonzero(columns)
+    if inked.size == 0:
+        return [quad]
+    cuts = []
+    for start, stop in _blank_runs(columns[inked[0]:inked[-1] + 1]):
+        start, stop = start + inked[0], stop + inked[0]
+        if stop - start >= GUTTER_MIN_WIDTH * char_height:
+            cut = _confirmed_gutter(ink, to_crop, start, stop, height, char_height)
+            if cut is not None:
+                cuts.append(int(round(cut)))
+    if not cuts:
+        return [quad]
+    to_page = np.linalg.inv(to_crop)
+    pieces = []
+    for left, right in zip([0, *cuts], [*cuts, width]):
+        piece = crop[:, left:right]
+        if not piece.any():
+            continue
+        top, bottom = _main_row(piece.sum(axis=1), ROW_GAP * char_height)
+        cols = np.flatnonzero(piece[top:bottom].any(axis=0))
+        margin = PIECE_MARGIN * char_height
+        x0, x1 = max(left, left + cols[0] - margin), min(right, left + cols[-1] + 1 + margin)
+        y0, y1 = top - margin, bottom + margin
+        corners = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32)
+        pieces.append(cv2.perspectiveTransform(corners, to_page)[0])
+    return pieces
+
+
+def _main_row(row_ink: np.ndarray, max_gap: float) -> tuple[int, int]:
+    """(top, bottom) of the piece's own text row: the inked rows, joined across gaps narrower
+    than `max_gap`, with the most ink; a sliver of the next row in the same column is dropped."""
+    runs = [(start, stop) for start, stop in _blank_runs(row_ink == 0)]  # runs of inked rows
+    joined = [list(runs[0])]
+    for start, stop in runs[1:]:
+        if start - joined[-1][1] < max_gap:
+            joined[-1][1] = stop
+        else:
+            joined.append([start, stop])
+    top, bottom = max(joined, key=lambda run: row_ink[run[0]:run[1]].sum())
+    return int(top), int(bottom)
+
+
+def _blank_runs(columns: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of False in a boolean row."""
+    padded = np.concatenate(([True], columns, [True])).astype(np.int8)
+    edges = np.diff(padded)
+    return list(zip(np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)))
+
+
+def _confirmed_gutter(ink: np.ndarray, to_crop: np.ndarray, start: int, stop: int, height: int, char_height: float) -> float | None:
+    """Crop x of a blank page strip inside the blank run [start, stop), or None.
+
+    The strip follows the line's straightened vertical direction, so a skewed page's gutter is
+    followed rather than cut across. It must be blank through the line and GUTTER_STRIP_REACH
+    both above and below it: CJK text sits on a character grid, so punctuation gaps of
+    neighbouring lines often line up into a short white channel one or two lines long. Positions
+    across the run are tried, because the blank run of a short last line includes the rest of
+    its own column, where the lines around have ink.
+    """
+    import cv2
+
+    half = GUTTER_STRIP_WIDTH * char_height / 2
+    reach = GUTTER_STRIP_REACH * char_height
+    to_page = np.linalg.inv(to_crop)
+    offsets_y = np.arange(-reach, height + reach, 1.0)
+    offsets_x = np.arange(-half, half + 0.5, 1.0)
+    for centre in np.arange(start + half, stop - half + 0.01, max(1.0, half)):
+        xs, ys = np.meshgrid(centre + offsets_x, offsets_y)
+        points = np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)[None]
+        page = np.rint(cv2.perspectiveTransform(points, to_page)[0]).astype(int)
+        inside = (page[:, 0] >= 0) & (page[:, 0] < ink.shape[1]) & (page[:, 1] >= 0) & (page[:, 1] < ink.shape[0])
+        values = ink[page[inside, 1], page[inside, 0]]
+        if values.size == 0 or values.mean() <= GUTTER_STRIP_MAX_INK:
+            return float(centre)
+    return None
 
 
 def crop_with_margin(image: np.ndarray, box: Box, margin_ratio: float = 0.03, min_margin: int = 8) -> tuple[np.ndarray, tuple[int, int]]:
