@@ -216,9 +216,9 @@ def two_column_page():
 def test_line_merged_across_a_gutter_is_split_per_column():
     image = two_column_page()
     merged = quad_around(16, 36, 444, 89)  # the detector's box over a row of each column
-    pieces = split_at_gutters(image, [merged], CHAR)
+    pieces, cut = split_at_gutters(image, [merged], CHAR)
     boxes = sorted((Box.from_points(p.tolist()) for p in pieces), key=lambda b: b.x0)
-    assert len(boxes) == 2
+    assert len(boxes) == 2 and cut == [True, True]
     assert boxes[0].x1 < 230 < boxes[1].x0
     # each piece is tightened to its own row, not the joint height of both
     assert boxes[0].height < 1.6 * CHAR and boxes[1].height < 1.6 * CHAR
@@ -231,7 +231,7 @@ def test_skewed_merged_line_is_split_along_its_own_vertical():
     matrix = cv2.getRotationMatrix2D((250, 200), 2.5, 1.0)
     rotated = cv2.warpAffine(image, matrix, (500, 400), borderValue=255)
     merged = cv2.transform(quad_around(16, 96, 444, 149)[None], matrix)[0].astype(np.float32)
-    assert len(split_at_gutters(rotated, [merged], CHAR)) == 2
+    assert len(split_at_gutters(rotated, [merged], CHAR)[0]) == 2
 
 
 def test_word_spaces_and_punctuation_gaps_inside_a_column_are_not_split():
@@ -243,12 +243,29 @@ def test_word_spaces_and_punctuation_gaps_inside_a_column_are_not_split():
     image[120:150] = 255
     glyph_row(image, 20, 120, 14, gaps=[(3, 0.4), (6, 0.5), (9, 1.0)])
     line = quad_around(16, 116, 380, 144)
-    assert len(split_at_gutters(image, [line], CHAR)) == 1
+    assert split_at_gutters(image, [line], CHAR)[1] == [False]
 
 
 def test_vertical_quads_and_pages_without_a_measured_character_height_are_kept():
     image = two_column_page()
     column = quad_around(16, 36, 60, 300)
     merged = quad_around(16, 36, 444, 89)
-    assert len(split_at_gutters(image, [column], CHAR)) == 1
-    assert len(split_at_gutters(image, [merged], 0.0)) == 1
+    assert split_at_gutters(image, [column], CHAR)[1] == [False]
+    assert split_at_gutters(image, [merged], 0.0)[1] == [False]
+
+
+def test_a_one_character_piece_cut_from_a_line_is_read_horizontally():
+    image = np.full((400, 500), 255, np.uint8)
+    for row in range(8):
+        glyph_row(image, 20, 40 + row * 30, 10)
+        glyph_row(image, 240, 40 + row * 30, 10)
+    image[100:120, 20:220] = 255  # a short last line: one narrow character left in the left column
+    image[100:120, 207:217] = 0
+
+    class OneQuad(BlobEngine):
+        def _detect(self, scaled):
+            return [quad_around(206, 96, 444, 124)]  # the detector joined it to the right column's row
+
+    lines = OneQuad().recognize(image)
+    assert [line.direction for line in lines] == [Direction.HORIZONTAL, Direction.HORIZONTAL]
+    assert lines[0].box.x1 < 230 < lines[1].box.x0

@@ -116,16 +116,17 @@ class DetectRecognizeEngine(OcrEngine):
         image = as_bgr(image)
         plan = plan_detection(image, self.target_char_height, self.tile_size)
         self.last_plan = plan
-        quads = split_at_gutters(image, self._detect_tiled(image, plan), plan.char_height)
-        return self._read_quads(image, quads, force_vertical=False)
+        quads, cut = split_at_gutters(image, self._detect_tiled(image, plan), plan.char_height)
+        return self._read_quads(image, quads, force_vertical=False, cut=cut)
 
     def _recognize_region_crop(self, crop: np.ndarray, direction: Direction) -> list[Line]:
         crop = as_bgr(crop)
         plan = plan_detection(crop, self.target_char_height, self.tile_size)
         quads = self._detect_tiled(crop, plan)
-        if direction is not Direction.VERTICAL:
-            quads = split_at_gutters(crop, quads, plan.char_height)
-        return self._read_quads(crop, quads, force_vertical=direction is Direction.VERTICAL)
+        if direction is Direction.VERTICAL:
+            return self._read_quads(crop, quads, force_vertical=True)
+        quads, cut = split_at_gutters(crop, quads, plan.char_height)
+        return self._read_quads(crop, quads, force_vertical=False, cut=cut)
 
     def _detect_tiled(self, image: np.ndarray, plan: DetectionPlan) -> list[np.ndarray]:
         import cv2
@@ -143,13 +144,17 @@ class DetectRecognizeEngine(OcrEngine):
                 tiles.append(tile)
         return merge_tile_quads(quads, tiles) if len(grid) > 1 else quads
 
-    def _read_quads(self, image: np.ndarray, quads: list[np.ndarray], force_vertical: bool) -> list[Line]:
+    def _read_quads(self, image: np.ndarray, quads: list[np.ndarray], force_vertical: bool, cut: list[bool] | None = None) -> list[Line]:
+        """Recognise each quad's crop. A piece cut from a horizontal line (`cut`) stays horizontal
+        even when it is a single character, taller than wide."""
         crops, kept, vertical = [], [], []
-        for quad in quads:
+        for index, quad in enumerate(quads):
             crop = crop_quad(image, quad)
             if crop.shape[0] < 2 or crop.shape[1] < 2:
                 continue
-            is_vertical = crop.shape[0] >= VERTICAL_ASPECT * crop.shape[1] or (force_vertical and crop.shape[0] > crop.shape[1])
+            is_vertical = not (cut and cut[index]) and (
+                crop.shape[0] >= VERTICAL_ASPECT * crop.shape[1] or (force_vertical and crop.shape[0] > crop.shape[1])
+            )
             if is_vertical:
                 crop = np.ascontiguousarray(np.rot90(crop))
             crops.append(crop)
@@ -327,7 +332,7 @@ def page_ink(image: np.ndarray, char_height: float) -> np.ndarray:
     return (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)).astype(np.uint8)
 
 
-def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: float) -> list[np.ndarray]:
+def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: float) -> tuple[list[np.ndarray], list[bool]]:
     """Cut horizontal line quads that run across a column gutter into one quad per column.
 
     A cut is made at a blank run of the line's straightened crop at least GUTTER_MIN_WIDTH
@@ -335,19 +340,19 @@ def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: fl
     reaching about two lines above and below along the line's own (possibly skewed) vertical,
     holds no ink. Each piece's height is then tightened to its own ink, since the two columns'
     rows sit at different heights. Vertical quads and pages without a measured character height
-    are left alone.
+    are left alone. Returns the quads and, for each, whether it is a piece cut from a line.
     """
     if char_height <= 0 or not quads:
-        return quads
+        return list(quads), [False] * len(quads)
     ink = page_ink(image, char_height)
     result: list[np.ndarray] = []
+    cut: list[bool] = []
     for quad in quads:
         width, height = quad_size(quad)
-        if width < 1 or height < 1 or height >= width:
-            result.append(quad)
-            continue
-        result.extend(_split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height))
-    return result
+        pieces = [quad] if width < 1 or height < 1 or height >= width else _split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height)
+        result.extend(pieces)
+        cut.extend([len(pieces) > 1] * len(pieces))
+    return result, cut
 
 
 def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char_height: float) -> list[np.ndarray]:
