@@ -269,3 +269,13 @@ def test_a_one_character_piece_cut_from_a_line_is_read_horizontally():
     lines = OneQuad().recognize(image)
     assert [line.direction for line in lines] == [Direction.HORIZONTAL, Direction.HORIZONTAL]
     assert lines[0].box.x1 < 230 < lines[1].box.x0
+
+
+def test_a_sliver_reaching_into_the_next_columns_line_is_dropped():
+    image = two_column_page()
+    merged = quad_around(16, 36, 262, 64)  # left row, plus the first character of the right row
+    right = quad_around(236, 51, 444, 79)  # the right row's own detection
+    pieces, cut = split_at_gutters(image, [merged, right], CHAR)
+    boxes = [Box.from_points(p.tolist()) for p in pieces]
+    assert len(boxes) == 2 and cut == [True, False]
+    assert boxes[0].x1 < 230

@@ -345,14 +345,27 @@ def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: fl
     if char_height <= 0 or not quads:
         return list(quads), [False] * len(quads)
     ink = page_ink(image, char_height)
+    boxes = [Box.from_points(np.asarray(q).tolist()) for q in quads]
     result: list[np.ndarray] = []
     cut: list[bool] = []
-    for quad in quads:
+    for index, quad in enumerate(quads):
         width, height = quad_size(quad)
         pieces = [quad] if width < 1 or height < 1 or height >= width else _split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height)
+        if len(pieces) == 1:
+            result.append(quad)
+            cut.append(False)
+            continue
+        # a quad often reaches a few pixels over the gutter into the next column's line, which
+        # has its own quad: that sliver piece would be read twice, and misread
+        pieces = [piece for piece in pieces if not _covered_by_other(Box.from_points(piece.tolist()), boxes, index)]
         result.extend(pieces)
-        cut.extend([len(pieces) > 1] * len(pieces))
+        cut.extend([True] * len(pieces))
     return result, cut
+
+
+def _covered_by_other(piece: Box, boxes: list[Box], own: int) -> bool:
+    """Whether most of the piece lies inside another detected line."""
+    return any(index != own and piece.intersection_area(box) >= 0.5 * piece.area for index, box in enumerate(boxes))
 
 
 def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char_height: float) -> list[np.ndarray]:
