@@ -116,8 +116,8 @@ class DetectRecognizeEngine(OcrEngine):
         image = as_bgr(image)
         plan = plan_detection(image, self.target_char_height, self.tile_size)
         self.last_plan = plan
-        quads, cut = split_at_gutters(image, self._detect_tiled(image, plan), plan.char_height)
-        return self._read_quads(image, quads, force_vertical=False, cut=cut)
+        quads, outlines = split_at_gutters(image, self._detect_tiled(image, plan), plan.char_height)
+        return self._read_quads(image, quads, force_vertical=False, outlines=outlines)
 
     def _recognize_region_crop(self, crop: np.ndarray, direction: Direction) -> list[Line]:
         crop = as_bgr(crop)
@@ -125,8 +125,8 @@ class DetectRecognizeEngine(OcrEngine):
         quads = self._detect_tiled(crop, plan)
         if direction is Direction.VERTICAL:
             return self._read_quads(crop, quads, force_vertical=True)
-        quads, cut = split_at_gutters(crop, quads, plan.char_height)
-        return self._read_quads(crop, quads, force_vertical=False, cut=cut)
+        quads, outlines = split_at_gutters(crop, quads, plan.char_height)
+        return self._read_quads(crop, quads, force_vertical=False, outlines=outlines)
 
     def _detect_tiled(self, image: np.ndarray, plan: DetectionPlan) -> list[np.ndarray]:
         import cv2
@@ -144,21 +144,24 @@ class DetectRecognizeEngine(OcrEngine):
                 tiles.append(tile)
         return merge_tile_quads(quads, tiles) if len(grid) > 1 else quads
 
-    def _read_quads(self, image: np.ndarray, quads: list[np.ndarray], force_vertical: bool, cut: list[bool] | None = None) -> list[Line]:
-        """Recognise each quad's crop. A piece cut from a horizontal line (`cut`) stays horizontal
-        even when it is a single character, taller than wide."""
+    def _read_quads(self, image: np.ndarray, quads: list[np.ndarray], force_vertical: bool, outlines: list[np.ndarray | None] | None = None) -> list[Line]:
+        """Recognise each quad's crop. A piece cut from a horizontal line at a gutter (with an
+        ink outline in `outlines`) stays horizontal even when it is a single character, taller
+        than wide, and its line is given the outline: tight like the ink, so the gap between
+        columns stays as wide as the gutter for the layout stage."""
+        outlines = outlines or [None] * len(quads)
         crops, kept, vertical = [], [], []
-        for index, quad in enumerate(quads):
+        for quad, outline in zip(quads, outlines):
             crop = crop_quad(image, quad)
             if crop.shape[0] < 2 or crop.shape[1] < 2:
                 continue
-            is_vertical = not (cut and cut[index]) and (
+            is_vertical = outline is None and (
                 crop.shape[0] >= VERTICAL_ASPECT * crop.shape[1] or (force_vertical and crop.shape[0] > crop.shape[1])
             )
             if is_vertical:
                 crop = np.ascontiguousarray(np.rot90(crop))
             crops.append(crop)
-            kept.append(quad)
+            kept.append(quad if outline is None else outline)
             vertical.append(is_vertical)
         results = self._recognize_crops(crops) if crops else []
         lines = []
@@ -318,8 +321,10 @@ def quad_size(quad: np.ndarray) -> tuple[int, int]:
     return width, height
 
 
-def _rectangle(width: float, height: float) -> np.ndarray:
-    return np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
+def _rectangle(*corners: float) -> np.ndarray:
+    """TL, TR, BR, BL of (width, height) from the origin, or of (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = corners if len(corners) == 4 else (0, 0, *corners)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
 
 
 def page_ink(image: np.ndarray, char_height: float) -> np.ndarray:
@@ -332,7 +337,7 @@ def page_ink(image: np.ndarray, char_height: float) -> np.ndarray:
     return (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)).astype(np.uint8)
 
 
-def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: float) -> tuple[list[np.ndarray], list[bool]]:
+def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: float) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
     """Cut horizontal line quads that run across a column gutter into one quad per column.
 
     A cut is made at a blank run of the line's straightened crop at least GUTTER_MIN_WIDTH
@@ -340,27 +345,29 @@ def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: fl
     reaching about two lines above and below along the line's own (possibly skewed) vertical,
     holds no ink. Each piece's height is then tightened to its own ink, since the two columns'
     rows sit at different heights. Vertical quads and pages without a measured character height
-    are left alone. Returns the quads and, for each, whether it is a piece cut from a line.
+    are left alone. Returns the quads to read (pieces with a margin around their ink) and, for
+    each piece, the outline of its ink (None for a quad left whole).
     """
     if char_height <= 0 or not quads:
-        return list(quads), [False] * len(quads)
+        return list(quads), [None] * len(quads)
     ink = page_ink(image, char_height)
     boxes = [Box.from_points(np.asarray(q).tolist()) for q in quads]
     result: list[np.ndarray] = []
-    cut: list[bool] = []
+    outlines: list[np.ndarray | None] = []
     for index, quad in enumerate(quads):
         width, height = quad_size(quad)
-        pieces = [quad] if width < 1 or height < 1 or height >= width else _split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height)
-        if len(pieces) == 1:
+        pieces = [] if width < 1 or height < 1 or height >= width else _split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height)
+        if len(pieces) < 2:
             result.append(quad)
-            cut.append(False)
+            outlines.append(None)
             continue
-        # a quad often reaches a few pixels over the gutter into the next column's line, which
-        # has its own quad: that sliver piece would be read twice, and misread
-        pieces = [piece for piece in pieces if not _covered_by_other(Box.from_points(piece.tolist()), boxes, index)]
-        result.extend(pieces)
-        cut.extend([True] * len(pieces))
-    return result, cut
+        for read, outline in pieces:
+            # a quad often reaches a few pixels over the gutter into the next column's line,
+            # which has its own quad: that sliver piece would be read twice, and misread
+            if not _covered_by_other(Box.from_points(read.tolist()), boxes, index):
+                result.append(read)
+                outlines.append(outline)
+    return result, outlines
 
 
 def _covered_by_other(piece: Box, boxes: list[Box], own: int) -> bool:
@@ -368,7 +375,9 @@ def _covered_by_other(piece: Box, boxes: list[Box], own: int) -> bool:
     return any(index != own and piece.intersection_area(box) >= 0.5 * piece.area for index, box in enumerate(boxes))
 
 
-def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char_height: float) -> list[np.ndarray]:
+def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char_height: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(quad to read, ink outline) of each piece of a line cut at confirmed gutters; fewer than
+    two when there is no gutter."""
     import cv2
 
     to_crop = cv2.getPerspectiveTransform(quad, _rectangle(width, height))
@@ -380,7 +389,7 @@ def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char
     columns = crop.any(axis=0)
     inked = np.flatnonzero(columns)
     if inked.size == 0:
-        return [quad]
+        return []
     cuts = []
     for start, stop in _blank_runs(columns[inked[0]:inked[-1] + 1]):
         start, stop = start + inked[0], stop + inked[0]
@@ -389,7 +398,7 @@ def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char
             if cut is not None:
                 cuts.append(int(round(cut)))
     if not cuts:
-        return [quad]
+        return []
     to_page = np.linalg.inv(to_crop)
     pieces = []
     for left, right in zip([0, *cuts], [*cuts, width]):
@@ -398,11 +407,11 @@ def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char
             continue
         top, bottom = _main_row(piece.sum(axis=1), ROW_GAP * char_height)
         cols = np.flatnonzero(piece[top:bottom].any(axis=0))
+        ink_x0, ink_x1 = left + cols[0], left + cols[-1] + 1
         margin = PIECE_MARGIN * char_height
-        x0, x1 = max(left, left + cols[0] - margin), min(right, left + cols[-1] + 1 + margin)
-        y0, y1 = top - margin, bottom + margin
-        corners = np.array([[[x0, y0], [x1, y0], [x1, y1], [x0, y1]]], dtype=np.float32)
-        pieces.append(cv2.perspectiveTransform(corners, to_page)[0])
+        read = _rectangle(max(left, ink_x0 - margin), top - margin, min(right, ink_x1 + margin), bottom + margin)
+        outline = _rectangle(ink_x0, top, ink_x1, bottom)
+        pieces.append((cv2.perspectiveTransform(read[None], to_page)[0], cv2.perspectiveTransform(outline[None], to_page)[0]))
     return pieces
 
 
