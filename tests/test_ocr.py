@@ -280,3 +280,11 @@ def test_a_sliver_reaching_into_the_next_columns_line_is_dropped():
     boxes = [Box.from_points(p.tolist()) for p in pieces]
     assert len(boxes) == 2 and outlines[0] is not None and outlines[1] is None
     assert boxes[0].x1 < 230
+
+
+def test_a_ragged_line_end_overhanging_the_lines_below_is_not_split():
+    image = np.full((300, 500), 255, np.uint8)
+    glyph_row(image, 20, 30, 11, gaps=[(10, 0.8)])  # the last mark hangs out past the column
+    for row in range(1, 7):
+        glyph_row(image, 20, 30 + row * 30, 10)
+    assert split_at_gutters(image, [quad_around(16, 26, 260, 54)], CHAR)[1] == [None]

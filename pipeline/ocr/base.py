@@ -35,6 +35,11 @@ GUTTER_STRIP_WIDTH = 0.3
 GUTTER_STRIP_REACH = 3.0
 # Share of the strip allowed to be ink: specks of a degraded scan, not a character stroke.
 GUTTER_STRIP_MAX_INK = 0.02
+# The next column's left edge: in a band this wide right after the blank run, the lines above
+# and below put at least this share of ink (characters are about a third ink; a few of the
+# lines may be indented or missing).
+COLUMN_EDGE_WIDTH = 0.5
+COLUMN_EDGE_MIN_INK = 0.05
 # Ink components smaller than this (area, in squared character heights) are scan noise; they
 # neither fill a blank run nor count as a piece.
 NOISE_AREA = 0.015
@@ -444,24 +449,35 @@ def _confirmed_gutter(ink: np.ndarray, to_crop: np.ndarray, start: int, stop: in
     both above and below it: CJK text sits on a character grid, so punctuation gaps of
     neighbouring lines often line up into a short white channel one or two lines long. Positions
     across the run are tried, because the blank run of a short last line includes the rest of
-    its own column, where the lines around have ink.
+    its own column, where the lines around have ink. The next column's left edge must show too:
+    the lines above and below start right after the run, as the lines of a column do; a ragged
+    line end that overhangs the lines below it (a bracket, a hanging mark) has no such edge.
     """
-    import cv2
-
     half = GUTTER_STRIP_WIDTH * char_height / 2
     reach = GUTTER_STRIP_REACH * char_height
     to_page = np.linalg.inv(to_crop)
+    around = np.concatenate([np.arange(-reach, 0.0, 1.0), np.arange(float(height), height + reach, 1.0)])
+    edge = _strip_ink(ink, to_page, stop + np.arange(0.0, COLUMN_EDGE_WIDTH * char_height, 1.0), around)
+    if edge < COLUMN_EDGE_MIN_INK:
+        return None
     offsets_y = np.arange(-reach, height + reach, 1.0)
     offsets_x = np.arange(-half, half + 0.5, 1.0)
     for centre in np.arange(start + half, stop - half + 0.01, max(1.0, half)):
-        xs, ys = np.meshgrid(centre + offsets_x, offsets_y)
-        points = np.stack([xs.ravel(), ys.ravel()], axis=1).astype(np.float32)[None]
-        page = np.rint(cv2.perspectiveTransform(points, to_page)[0]).astype(int)
-        inside = (page[:, 0] >= 0) & (page[:, 0] < ink.shape[1]) & (page[:, 1] >= 0) & (page[:, 1] < ink.shape[0])
-        values = ink[page[inside, 1], page[inside, 0]]
-        if values.size == 0 or values.mean() <= GUTTER_STRIP_MAX_INK:
+        if _strip_ink(ink, to_page, centre + offsets_x, offsets_y) <= GUTTER_STRIP_MAX_INK:
             return float(centre)
     return None
+
+
+def _strip_ink(ink: np.ndarray, to_page: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float:
+    """Share of ink among the page pixels at crop coordinates xs x ys (0 when all are off the page)."""
+    import cv2
+
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    points = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype(np.float32)[None]
+    page = np.rint(cv2.perspectiveTransform(points, to_page)[0]).astype(int)
+    inside = (page[:, 0] >= 0) & (page[:, 0] < ink.shape[1]) & (page[:, 1] >= 0) & (page[:, 1] < ink.shape[0])
+    values = ink[page[inside, 1], page[inside, 0]]
+    return float(values.mean()) if values.size else 0.0
 
 
 def crop_with_margin(image: np.ndarray, box: Box, margin_ratio: float = 0.03, min_margin: int = 8) -> tuple[np.ndarray, tuple[int, int]]:
