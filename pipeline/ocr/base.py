@@ -348,8 +348,9 @@ def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: fl
     A cut is made at a blank run of the line's straightened crop at least GUTTER_MIN_WIDTH
     characters wide, and only where the page confirms a gutter: a narrow strip inside the run,
     reaching about two lines above and below along the line's own (possibly skewed) vertical,
-    holds no ink. Each piece's height is then tightened to its own ink, since the two columns'
-    rows sit at different heights. Vertical quads and pages without a measured character height
+    holds no ink, and the next column's edge follows the run. Each piece's height is then
+    tightened to its own ink, since the two columns' rows sit at different heights; a piece
+    lying mostly inside another detected line is dropped. Vertical quads and pages without a measured character height
     are left alone. Returns the quads to read (pieces with a margin around their ink) and, for
     each piece, the outline of its ink (None for a quad left whole).
     """
@@ -387,7 +388,7 @@ def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char
 
     to_crop = cv2.getPerspectiveTransform(quad, _rectangle(width, height))
     crop = cv2.warpPerspective(ink, to_crop, (width, height), flags=cv2.INTER_NEAREST)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= NOISE_AREA * char_height**2
     keep[0] = False
     crop = keep[labels]
