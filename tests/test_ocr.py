@@ -9,7 +9,7 @@ from pipeline.config import OcrConfig
 from pipeline.document import Box, Direction, Line
 from pipeline.errors import BadInputError, InputNotFoundError, MissingModelError
 from pipeline.ocr import get_engine, recognize_page
-from pipeline.ocr.base import DetectRecognizeEngine, estimate_char_height, merge_tile_quads, plan_detection, tile_grid
+from pipeline.ocr.base import DetectRecognizeEngine, estimate_char_height, merge_tile_quads, plan_detection, split_at_gutters, tile_grid
 from pipeline.ocr.replay import RecordingEngine, ReplayEngine
 from pipeline.ocr.tesseract import tsv_lines
 
@@ -183,3 +183,108 @@ def test_tesseract_tsv_words_become_lines():
     assert [l.text for l in lines] == ["新闻报道", "New York"]
     assert lines[0].box == Box(10, 10, 72, 30)
     assert lines[1].confidence == pytest.approx(0.94)
+
+
+# ---- gutter splitting -------------------------------------------------------------------------
+CHAR = 20  # character height of the synthetic pages, in pixels
+
+
+def glyph_row(image, x, y, count, gaps=()):
+    """`count` square 'characters' from x on the row at y; a gap index leaves that many blank
+    character widths (floats allowed) before the character."""
+    gaps = dict(gaps)
+    for index in range(count):
+        x += int(gaps.get(index, 0) * CHAR)
+        image[y:y + CHAR, x + 2:x + CHAR - 2] = 0
+        x += CHAR
+    return x
+
+
+def quad_around(x0, y0, x1, y1):
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def two_column_page():
+    """Two columns of 8 lines, one character of gutter, the right column's rows half a line lower."""
+    image = np.full((400, 500), 255, np.uint8)
+    for row in range(8):
+        glyph_row(image, 20, 40 + row * 30, 10)  # left column: x 20..220
+        glyph_row(image, 240, 55 + row * 30, 10)  # right column: x 240..440
+    return image
+
+
+def test_line_merged_across_a_gutter_is_split_per_column():
+    image = two_column_page()
+    merged = quad_around(16, 36, 444, 89)  # the detector's box over a row of each column
+    pieces, outlines = split_at_gutters(image, [merged], CHAR)
+    boxes = sorted((Box.from_points(p.tolist()) for p in pieces), key=lambda b: b.x0)
+    assert len(boxes) == 2 and all(outline is not None for outline in outlines)
+    assert boxes[0].x1 < 230 < boxes[1].x0
+    # each piece is tightened to its own row, not the joint height of both
+    assert boxes[0].height < 1.6 * CHAR and boxes[1].height < 1.6 * CHAR
+
+
+def test_skewed_merged_line_is_split_along_its_own_vertical():
+    import cv2
+
+    image = two_column_page()
+    matrix = cv2.getRotationMatrix2D((250, 200), 2.5, 1.0)
+    rotated = cv2.warpAffine(image, matrix, (500, 400), borderValue=255)
+    merged = cv2.transform(quad_around(16, 96, 444, 149)[None], matrix)[0].astype(np.float32)
+    assert len(split_at_gutters(rotated, [merged], CHAR)[0]) == 2
+
+
+def test_word_spaces_and_punctuation_gaps_inside_a_column_are_not_split():
+    image = np.full((300, 500), 255, np.uint8)
+    for row in range(7):
+        glyph_row(image, 20, 30 + row * 30, 18)
+    # the middle line has word spaces and a one-character blank (like '。' before '「'), but the
+    # lines above and below have ink there: no gutter
+    image[120:150] = 255
+    glyph_row(image, 20, 120, 14, gaps=[(3, 0.4), (6, 0.5), (9, 1.0)])
+    line = quad_around(16, 116, 380, 144)
+    assert split_at_gutters(image, [line], CHAR)[1] == [None]
+
+
+def test_vertical_quads_and_pages_without_a_measured_character_height_are_kept():
+    image = two_column_page()
+    column = quad_around(16, 36, 60, 300)
+    merged = quad_around(16, 36, 444, 89)
+    assert split_at_gutters(image, [column], CHAR)[1] == [None]
+    assert split_at_gutters(image, [merged], 0.0)[1] == [None]
+
+
+def test_a_one_character_piece_cut_from_a_line_is_read_horizontally():
+    image = np.full((400, 500), 255, np.uint8)
+    for row in range(8):
+        glyph_row(image, 20, 40 + row * 30, 10)
+        glyph_row(image, 240, 40 + row * 30, 10)
+    image[100:120, 20:220] = 255  # a short last line: one narrow character left in the left column
+    image[100:120, 207:217] = 0
+
+    class OneQuad(BlobEngine):
+        def _detect(self, scaled):
+            return [quad_around(206, 96, 444, 124)]  # the detector joined it to the right column's row
+
+    lines = OneQuad().recognize(image)
+    assert [line.direction for line in lines] == [Direction.HORIZONTAL, Direction.HORIZONTAL]
+    # the lines are given their ink outlines: the gutter between them stays a gutter
+    assert lines[0].box.x1 == pytest.approx(217, abs=1) and lines[1].box.x0 == pytest.approx(242, abs=1)
+
+
+def test_a_sliver_reaching_into_the_next_columns_line_is_dropped():
+    image = two_column_page()
+    merged = quad_around(16, 36, 262, 64)  # left row, plus the first character of the right row
+    right = quad_around(236, 51, 444, 79)  # the right row's own detection
+    pieces, outlines = split_at_gutters(image, [merged, right], CHAR)
+    boxes = [Box.from_points(p.tolist()) for p in pieces]
+    assert len(boxes) == 2 and outlines[0] is not None and outlines[1] is None
+    assert boxes[0].x1 < 230
+
+
+def test_a_ragged_line_end_overhanging_the_lines_below_is_not_split():
+    image = np.full((300, 500), 255, np.uint8)
+    glyph_row(image, 20, 30, 11, gaps=[(10, 0.8)])  # the last mark hangs out past the column
+    for row in range(1, 7):
+        glyph_row(image, 20, 30 + row * 30, 10)
+    assert split_at_gutters(image, [quad_around(16, 26, 260, 54)], CHAR)[1] == [None]

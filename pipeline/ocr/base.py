@@ -21,6 +21,34 @@ from pipeline.document import Box, Direction, Line
 # counter-clockwise (top of the column to the left) before recognition, as PP-OCR does.
 VERTICAL_ASPECT = 1.5
 
+# Gutter splitting (see split_at_gutters). The detector often joins rows of neighbouring columns
+# across a gutter about one character wide; those rows do not share a baseline, so the joined crop
+# cuts through two rows and recognition garbles it. Sizes are in page character heights.
+# A blank run this wide inside a horizontal line may be a gutter: Latin word spaces and
+# justification spaces are 0.3-0.5 character, CJK punctuation leaves up to about one character
+# blank, so width alone is not enough and every split is confirmed by the page (below).
+GUTTER_MIN_WIDTH = 0.6
+# Confirmation: a strip this wide, running this far above and below the line (about two lines of
+# body text each way) along the line's own vertical direction, is blank in a gutter; beside a punctuation
+# or word gap the lines above and below put ink in it.
+GUTTER_STRIP_WIDTH = 0.3
+GUTTER_STRIP_REACH = 3.0
+# Share of the strip allowed to be ink: specks of a degraded scan, not a character stroke.
+GUTTER_STRIP_MAX_INK = 0.02
+# The next column's left edge: in a band this wide right after the blank run, the lines above
+# and below put at least this share of ink (characters are about a third ink; a few of the
+# lines may be indented or missing).
+COLUMN_EDGE_WIDTH = 0.5
+COLUMN_EDGE_MIN_INK = 0.05
+# Ink components smaller than this (area, in squared character heights) are scan noise; they
+# neither fill a blank run nor count as a piece.
+NOISE_AREA = 0.015
+# Margin kept around a piece's own ink, like the detector's unclip margin around a line.
+PIECE_MARGIN = 0.25
+# Blank rows narrower than this inside a piece are gaps within characters or between a row and
+# its punctuation; wider ones separate the piece's row from a sliver of the row above or below.
+ROW_GAP = 0.2
+
 
 @dataclass(frozen=True)
 class DetectionPlan:
@@ -93,14 +121,17 @@ class DetectRecognizeEngine(OcrEngine):
         image = as_bgr(image)
         plan = plan_detection(image, self.target_char_height, self.tile_size)
         self.last_plan = plan
-        quads = self._detect_tiled(image, plan)
-        return self._read_quads(image, quads, force_vertical=False)
+        quads, outlines = split_at_gutters(image, self._detect_tiled(image, plan), plan.char_height)
+        return self._read_quads(image, quads, force_vertical=False, outlines=outlines)
 
     def _recognize_region_crop(self, crop: np.ndarray, direction: Direction) -> list[Line]:
         crop = as_bgr(crop)
         plan = plan_detection(crop, self.target_char_height, self.tile_size)
         quads = self._detect_tiled(crop, plan)
-        return self._read_quads(crop, quads, force_vertical=direction is Direction.VERTICAL)
+        if direction is Direction.VERTICAL:
+            return self._read_quads(crop, quads, force_vertical=True)
+        quads, outlines = split_at_gutters(crop, quads, plan.char_height)
+        return self._read_quads(crop, quads, force_vertical=False, outlines=outlines)
 
     def _detect_tiled(self, image: np.ndarray, plan: DetectionPlan) -> list[np.ndarray]:
         import cv2
@@ -118,17 +149,24 @@ class DetectRecognizeEngine(OcrEngine):
                 tiles.append(tile)
         return merge_tile_quads(quads, tiles) if len(grid) > 1 else quads
 
-    def _read_quads(self, image: np.ndarray, quads: list[np.ndarray], force_vertical: bool) -> list[Line]:
+    def _read_quads(self, image: np.ndarray, quads: list[np.ndarray], force_vertical: bool, outlines: list[np.ndarray | None] | None = None) -> list[Line]:
+        """Recognise each quad's crop. A piece cut from a horizontal line at a gutter (with an
+        ink outline in `outlines`) stays horizontal even when it is a single character, taller
+        than wide, and its line is given the outline: tight like the ink, so the gap between
+        columns stays as wide as the gutter for the layout stage."""
+        outlines = outlines or [None] * len(quads)
         crops, kept, vertical = [], [], []
-        for quad in quads:
+        for quad, outline in zip(quads, outlines):
             crop = crop_quad(image, quad)
             if crop.shape[0] < 2 or crop.shape[1] < 2:
                 continue
-            is_vertical = crop.shape[0] >= VERTICAL_ASPECT * crop.shape[1] or (force_vertical and crop.shape[0] > crop.shape[1])
+            is_vertical = outline is None and (
+                crop.shape[0] >= VERTICAL_ASPECT * crop.shape[1] or (force_vertical and crop.shape[0] > crop.shape[1])
+            )
             if is_vertical:
                 crop = np.ascontiguousarray(np.rot90(crop))
             crops.append(crop)
-            kept.append(quad)
+            kept.append(quad if outline is None else outline)
             vertical.append(is_vertical)
         results = self._recognize_crops(crops) if crops else []
         lines = []
@@ -273,14 +311,174 @@ def crop_quad(image: np.ndarray, quad: np.ndarray) -> np.ndarray:
     """The quadrilateral's pixels straightened into an upright rectangle."""
     import cv2
 
+    width, height = quad_size(quad)
+    if width < 1 or height < 1:
+        return np.zeros((0, 0, *image.shape[2:]), dtype=np.uint8)
+    matrix = cv2.getPerspectiveTransform(np.asarray(quad, dtype=np.float32), _rectangle(width, height))
+    return cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+
+
+def quad_size(quad: np.ndarray) -> tuple[int, int]:
+    """Width and height of the quadrilateral's straightened crop."""
     quad = np.asarray(quad, dtype=np.float32)
     width = int(round(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[3] - quad[2]))))
     height = int(round(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))
-    if width < 1 or height < 1:
-        return np.zeros((0, 0, 3), dtype=np.uint8)
-    target = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float32)
-    matrix = cv2.getPerspectiveTransform(quad, target)
-    return cv2.warpPerspective(image, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    return width, height
+
+
+def _rectangle(*corners: float) -> np.ndarray:
+    """TL, TR, BR, BL of (width, height) from the origin, or of (x0, y0, x1, y1)."""
+    x0, y0, x1, y1 = corners if len(corners) == 4 else (0, 0, *corners)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float32)
+
+
+def page_ink(image: np.ndarray, char_height: float) -> np.ndarray:
+    """Dark ink as a 0/1 mask, thresholded against the local background (a window a few
+    characters wide) so the shading and uneven light of degraded scans do not read as ink."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(as_bgr(image), cv2.COLOR_BGR2GRAY)
+    block = int(3 * max(char_height, 8)) | 1
+    return (cv2.adaptiveThreshold(gray, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)).astype(np.uint8)
+
+
+def split_at_gutters(image: np.ndarray, quads: list[np.ndarray], char_height: float) -> tuple[list[np.ndarray], list[np.ndarray | None]]:
+    """Cut horizontal line quads that run across a column gutter into one quad per column.
+
+    A cut is made at a blank run of the line's straightened crop at least GUTTER_MIN_WIDTH
+    characters wide, and only where the page confirms a gutter: a narrow strip inside the run,
+    reaching about two lines above and below along the line's own (possibly skewed) vertical,
+    holds no ink, and the next column's edge follows the run. Each piece's height is then
+    tightened to its own ink, since the two columns' rows sit at different heights; a piece
+    lying mostly inside another detected line is dropped. Vertical quads and pages without a measured character height
+    are left alone. Returns the quads to read (pieces with a margin around their ink) and, for
+    each piece, the outline of its ink (None for a quad left whole).
+    """
+    if char_height <= 0 or not quads:
+        return list(quads), [None] * len(quads)
+    ink = page_ink(image, char_height)
+    boxes = [Box.from_points(np.asarray(q).tolist()) for q in quads]
+    result: list[np.ndarray] = []
+    outlines: list[np.ndarray | None] = []
+    for index, quad in enumerate(quads):
+        width, height = quad_size(quad)
+        pieces = [] if width < 1 or height < 1 or height >= width else _split_quad(ink, np.asarray(quad, dtype=np.float32), width, height, char_height)
+        if len(pieces) < 2:
+            result.append(quad)
+            outlines.append(None)
+            continue
+        for read, outline in pieces:
+            # a quad often reaches a few pixels over the gutter into the next column's line,
+            # which has its own quad: that sliver piece would be read twice, and misread
+            if not _covered_by_other(Box.from_points(read.tolist()), boxes, index):
+                result.append(read)
+                outlines.append(outline)
+    return result, outlines
+
+
+def _covered_by_other(piece: Box, boxes: list[Box], own: int) -> bool:
+    """Whether most of the piece lies inside another detected line."""
+    return any(index != own and piece.intersection_area(box) >= 0.5 * piece.area for index, box in enumerate(boxes))
+
+
+def _split_quad(ink: np.ndarray, quad: np.ndarray, width: int, height: int, char_height: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(quad to read, ink outline) of each piece of a line cut at confirmed gutters; fewer than
+    two when there is no gutter."""
+    import cv2
+
+    to_crop = cv2.getPerspectiveTransform(quad, _rectangle(width, height))
+    crop = cv2.warpPerspective(ink, to_crop, (width, height), flags=cv2.INTER_NEAREST)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= NOISE_AREA * char_height**2
+    keep[0] = False
+    crop = keep[labels]
+    columns = crop.any(axis=0)
+    inked = np.flatnonzero(columns)
+    if inked.size == 0:
+        return []
+    cuts = []
+    for start, stop in _blank_runs(columns[inked[0]:inked[-1] + 1]):
+        start, stop = start + inked[0], stop + inked[0]
+        if stop - start >= GUTTER_MIN_WIDTH * char_height:
+            cut = _confirmed_gutter(ink, to_crop, start, stop, height, char_height)
+            if cut is not None:
+                cuts.append(int(round(cut)))
+    if not cuts:
+        return []
+    to_page = np.linalg.inv(to_crop)
+    pieces = []
+    for left, right in zip([0, *cuts], [*cuts, width]):
+        piece = crop[:, left:right]
+        if not piece.any():
+            continue
+        top, bottom = _main_row(piece.sum(axis=1), ROW_GAP * char_height)
+        cols = np.flatnonzero(piece[top:bottom].any(axis=0))
+        ink_x0, ink_x1 = left + cols[0], left + cols[-1] + 1
+        margin = PIECE_MARGIN * char_height
+        read = _rectangle(max(left, ink_x0 - margin), top - margin, min(right, ink_x1 + margin), bottom + margin)
+        outline = _rectangle(ink_x0, top, ink_x1, bottom)
+        pieces.append((cv2.perspectiveTransform(read[None], to_page)[0], cv2.perspectiveTransform(outline[None], to_page)[0]))
+    return pieces
+
+
+def _main_row(row_ink: np.ndarray, max_gap: float) -> tuple[int, int]:
+    """(top, bottom) of the piece's own text row: the inked rows, joined across gaps narrower
+    than `max_gap`, with the most ink; a sliver of the next row in the same column is dropped."""
+    runs = [(start, stop) for start, stop in _blank_runs(row_ink == 0)]  # runs of inked rows
+    joined = [list(runs[0])]
+    for start, stop in runs[1:]:
+        if start - joined[-1][1] < max_gap:
+            joined[-1][1] = stop
+        else:
+            joined.append([start, stop])
+    top, bottom = max(joined, key=lambda run: row_ink[run[0]:run[1]].sum())
+    return int(top), int(bottom)
+
+
+def _blank_runs(columns: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of False in a boolean row."""
+    padded = np.concatenate(([True], columns, [True])).astype(np.int8)
+    edges = np.diff(padded)
+    return list(zip(np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)))
+
+
+def _confirmed_gutter(ink: np.ndarray, to_crop: np.ndarray, start: int, stop: int, height: int, char_height: float) -> float | None:
+    """Crop x of a blank page strip inside the blank run [start, stop), or None.
+
+    The strip follows the line's straightened vertical direction, so a skewed page's gutter is
+    followed rather than cut across. It must be blank through the line and GUTTER_STRIP_REACH
+    both above and below it: CJK text sits on a character grid, so punctuation gaps of
+    neighbouring lines often line up into a short white channel one or two lines long. Positions
+    across the run are tried, because the blank run of a short last line includes the rest of
+    its own column, where the lines around have ink. The next column's left edge must show too:
+    the lines above and below start right after the run, as the lines of a column do; a ragged
+    line end that overhangs the lines below it (a bracket, a hanging mark) has no such edge.
+    """
+    half = GUTTER_STRIP_WIDTH * char_height / 2
+    reach = GUTTER_STRIP_REACH * char_height
+    to_page = np.linalg.inv(to_crop)
+    around = np.concatenate([np.arange(-reach, 0.0, 1.0), np.arange(float(height), height + reach, 1.0)])
+    edge = _strip_ink(ink, to_page, stop + np.arange(0.0, COLUMN_EDGE_WIDTH * char_height, 1.0), around)
+    if edge < COLUMN_EDGE_MIN_INK:
+        return None
+    offsets_y = np.arange(-reach, height + reach, 1.0)
+    offsets_x = np.arange(-half, half + 0.5, 1.0)
+    for centre in np.arange(start + half, stop - half + 0.01, max(1.0, half)):
+        if _strip_ink(ink, to_page, centre + offsets_x, offsets_y) <= GUTTER_STRIP_MAX_INK:
+            return float(centre)
+    return None
+
+
+def _strip_ink(ink: np.ndarray, to_page: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float:
+    """Share of ink among the page pixels at crop coordinates xs x ys (0 when all are off the page)."""
+    import cv2
+
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    points = np.stack([grid_x.ravel(), grid_y.ravel()], axis=1).astype(np.float32)[None]
+    page = np.rint(cv2.perspectiveTransform(points, to_page)[0]).astype(int)
+    inside = (page[:, 0] >= 0) & (page[:, 0] < ink.shape[1]) & (page[:, 1] >= 0) & (page[:, 1] < ink.shape[0])
+    values = ink[page[inside, 1], page[inside, 0]]
+    return float(values.mean()) if values.size else 0.0
 
 
 def crop_with_margin(image: np.ndarray, box: Box, margin_ratio: float = 0.03, min_margin: int = 8) -> tuple[np.ndarray, tuple[int, int]]:
