@@ -98,3 +98,15 @@ def test_tesseract_peer_on_a_ci_page(tmp_path, monkeypatch):
     scores = score_page(page.truth, run.output)
     assert scores["order_free_cer"] < 0.2 and run.peak_mb > 10
     assert isinstance(run.output, Document)
+
+
+def test_ocr_cache_key_depends_on_the_ocr_code(monkeypatch):
+    """A cached OCR result must not outlive a change to the OCR stage."""
+    import numpy as np
+
+    from pipeline.bench import peers
+
+    image = np.zeros((4, 4), np.uint8)
+    before = peers.image_digest(image, "page")
+    monkeypatch.setattr(peers, "ocr_code_digest", lambda: "changed")
+    assert peers.image_digest(image, "page") != before

@@ -12,13 +12,15 @@ Each peer turns a page image into a Document the scorer reads:
                        quality without recognition errors
 A peer whose code is not on this branch yet reports "unavailable: <reason>" instead of failing.
 
-Every engine result is cached under .bench/cache/<engine>/ by a digest of the image it was given,
+Every engine result is cached under .bench/cache/<engine>/ by a digest of the image it was given and
+of the OCR stage's code and model manifests (a change to either OCRs again),
 so reruns (and the raw and newsreflow peers) do not OCR a page twice; `--fresh` ignores the cache.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import importlib.util
 import io
@@ -118,7 +120,20 @@ def _rss_bytes() -> int:
 def image_digest(image: np.ndarray, *extra: object) -> str:
     digest = hashlib.sha1(np.ascontiguousarray(image).tobytes())
     digest.update(repr((image.shape, str(image.dtype), extra)).encode())
+    digest.update(ocr_code_digest().encode())
     return digest.hexdigest()[:20]
+
+
+@functools.lru_cache(maxsize=1)
+def ocr_code_digest() -> str:
+    """A digest of the OCR stage's source and model manifests: a change to either makes every cached
+    OCR result stale, so a rerun OCRs again instead of scoring old lines against new code."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha1()
+    for path in sorted([*root.glob("ocr/*.py"), *root.parent.glob("models/*/manifest.json")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # ---- availability ------------------------------------------------------------------------------
