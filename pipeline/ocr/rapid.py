@@ -24,12 +24,12 @@ class RapidOcrEngine(DetectRecognizeEngine):
         rec_path = models.model_file("PP-OCRv6_small_rec")
         try:
             from rapidocr import RapidOCR
-        except ImportError:
+        except ImportError as exc:  # rapidocr itself, or one of its requirements (it is installed --no-deps)
             from pipeline.errors import MissingModelError
 
             raise MissingModelError(
-                "the rapidocr engine needs the rapidocr package: run `make setup` "
-                "(or `pip install --no-deps rapidocr==3.10.0`), or choose --engine paddleocr"
+                f"the rapidocr engine cannot be loaded ({exc}): run `make setup` "
+                "(or `pip install --no-deps rapidocr==3.10.0` and the package named), or choose --engine paddleocr"
             ) from None
         self._ocr = RapidOCR(
             params={
