@@ -370,6 +370,11 @@ class Composer:
             features.add("subheads")
         if len({bottoms[c] for c in cols}) > 1:
             features.add("L-shape")
+        return self.finish_article(items, frames, article_id, blocks, captions, features, source)
+
+    def finish_article(self, items, frames: list[Frame], article_id: int, blocks: list, captions: list,
+                       features: set[str], source) -> bool:
+        """Flows the article's body into its frames and records the article; True when it needed a jump line."""
         result = self.flow_with_jump(items, frames, article_id, self.body)
         self.glyphs.extend(result.glyphs)
         jump = [b for b in result.blocks if b.role is Role.JUMP]
@@ -471,15 +476,7 @@ class Composer:
             frames = [Frame(Box(split, region.y0, right, region.y1), True),
                       Frame(Box(region.x0, region.y0, split - size * 0.5, pbox.y0 - size * 0.8), True)]
         items = self.body_items(source, source.paragraphs, self.body, subheads=False)
-        result = self.flow_with_jump(items, frames, article_id, self.body)
-        self.glyphs.extend(result.glyphs)
-        jump = [b for b in result.blocks if b.role is Role.JUMP]
-        blocks += [b for b in result.blocks if b.role is not Role.JUMP] + captions + jump
-        if jump:
-            features.add("jump-line")
-        self.article_blocks.append(blocks)
-        self.article_notes.append({"source": source.source, "features": sorted(features)})
-        return bool(jump)
+        return self.finish_article(items, frames, article_id, blocks, captions, features, source)
 
     def compose_vertical(self, content: Box) -> None:
         """Bands of vertical articles, each band filled right to left with articles fitted to their text."""
