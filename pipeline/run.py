@@ -57,18 +57,24 @@ def process_scan(path: Path, config: Config, kind: str, progress: bool = True) -
     document = Document(source=str(path))
     engine = None
     recorder = None
+
+    def engine_for_ocr():
+        """The OCR engine, loaded when the first page needs it."""
+        nonlocal engine, recorder
+        if engine is None:
+            engine = ocr.get_engine(config.ocr)
+            if config.ocr.save_replay is not None:
+                from pipeline.ocr.replay import RecordingEngine
+
+                engine = recorder = RecordingEngine(engine)
+            document.meta["ocr"] = engine.versions()
+        return engine
+
     count = pages.page_count(path) if progress else 1
     bar = tqdm(total=count, unit="page", file=sys.stderr, disable=not progress or count < 2 or not sys.stderr.isatty(), leave=False)
     try:
         for number, image in pages.load_pages(path, config.input):
-            if engine is None and not _page_skips_ocr(path, kind, number, image, config):
-                engine = ocr.get_engine(config.ocr)
-                if config.ocr.save_replay is not None:
-                    from pipeline.ocr.replay import RecordingEngine
-
-                    engine = recorder = RecordingEngine(engine)
-                document.meta["ocr"] = engine.versions()
-            document.pages.append(read_page(path, kind, number, image, engine, config))
+            document.pages.append(read_page(path, kind, number, image, engine_for_ocr, config))
             bar.update(1)
     finally:
         bar.close()
@@ -77,16 +83,10 @@ def process_scan(path: Path, config: Config, kind: str, progress: bool = True) -
     return normalize.run(document, config.normalize)
 
 
-def _page_skips_ocr(path: Path, kind: str, number: int, image: np.ndarray, config: Config) -> bool:
-    from pipeline import pages
+def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine_for_ocr, config: Config) -> Page:
+    """One page image -> a Page with blocks; boxes in the page image's own pixels.
 
-    if pages.page_problem(image) is not None:
-        return True
-    return kind == "pdf" and config.input.use_pdf_text and bool(pages.pdf_text_lines(path, number, config.input.dpi))
-
-
-def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, config: Config) -> Page:
-    """One page image -> a Page with blocks; boxes in the page image's own pixels."""
+    `engine_for_ocr()` gives the OCR engine; it is called only for a page that needs OCR."""
     from pipeline import ocr, pages, preprocess
 
     height, width = image.shape[:2]
@@ -98,6 +98,7 @@ def read_page(path: Path, kind: str, number: int, image: np.ndarray, engine, con
         if text_lines:
             page = Page(number=number, width=width, height=height, lines=text_lines, meta={"text_source": "pdf text layer"})
             return layout_page(page, image, config)
+    engine = engine_for_ocr()
     if engine.name == "replay":  # stored lines are already in the original page's pixels
         page = ocr.recognize_page(image, engine, number)
     else:
