@@ -56,7 +56,7 @@ bench-text: setup
 	$(PY) -m pipeline.bench.textbench
 
 lint: setup
-	$(PY) -m pyflakes pipeline tests 2>/dev/null || $(PY) -m compileall -q pipeline tests
+	$(PY) -m pyflakes pipeline tests
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -251,7 +251,7 @@ def join_texts(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    a, b = left[-1], right[0]
+    a = left[-1]
     if a in "-‐" and len(left) >= 2 and left[-2].isalnum():
         return left + right if _keeps_hyphen(left, right) else left[:-1] + right
     if _needs_no_space(left, right):

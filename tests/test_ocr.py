@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pipeline.config import OcrConfig
-from pipeline.document import Box, Direction, Line
+from pipeline.document import Box, Direction
 from pipeline.errors import BadInputError, InputNotFoundError, MissingModelError
 from pipeline.ocr import get_engine, recognize_page
 from pipeline.ocr.base import DetectRecognizeEngine, estimate_char_height, merge_tile_quads, plan_detection, split_at_gutters, tile_grid

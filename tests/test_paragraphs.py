@@ -14,7 +14,7 @@ def horizontal_block(rows: list[tuple[int, str]], x: float = 0, y: float = 0, si
 
 def test_indent_and_short_last_line_end_paragraphs():
     block = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三。"), (2, "一二三四五六七八"), (0, "一二三四五六七八九十")])
-    page = paragraphs.build(Page(blocks=[block]))
+    paragraphs.build(Page(blocks=[block]))
     assert [(p.first_line, p.line_count) for p in block.paragraphs] == [(0, 3), (3, 2)]
     assert block.paragraphs[0].text == "一二三四五六七八一二三四五六七八九十一二三。"
 
