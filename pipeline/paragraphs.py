@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from statistics import median
 
 from pipeline import patterns
-from pipeline.document import Block, Box, Direction, Page, Paragraph, Role
+from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
 from pipeline.layout.blocks import line_size
+from pipeline.layout.skew import Rotation
 from pipeline.repair import LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
@@ -27,6 +28,8 @@ INDENT_MAX_CHARS = 4.5
 # (a little short only when it also ends a sentence: engines often drop a final mark's box).
 SHORT_LINE_CHARS = 1.5
 SLIGHTLY_SHORT_CHARS = 0.8
+# Blocks of one column this many line heights apart or closer may hold one paragraph between them.
+STACKED_GAP_LINES = 1.5
 
 
 @dataclass(frozen=True)
@@ -42,22 +45,45 @@ class LineGeometry:
 
 def build(page: Page) -> Page:
     """Fill every block's paragraphs; mark pieces that continue a paragraph from the previous block."""
-    pictures = [Box.from_list(b) for b in page.meta.get("layout", {}).get("pictures", [])]
+    layout = page.meta.get("layout", {})
+    rotation = _page_rotation(page)
+    pictures = [Box.from_list(b) for b in layout.get("pictures", [])]
+    if rotation is not None:
+        pictures = [rotation.upright(p) for p in pictures]
     previous: Block | None = None
     for block in page.blocks:
         if not block.lines:
             block.paragraphs = []
             continue
         if block.role in FLOWING_ROLES:
-            block.paragraphs = _flowing_paragraphs(block, pictures)
-            if previous is not None and _continues(previous, block):
+            measured = _upright(block, rotation)
+            block.paragraphs = _flowing_paragraphs(measured, pictures)
+            if previous is not None and _continues(previous, measured):
                 block.paragraphs[0].continues = True
+            block = measured
         elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
             block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
         previous = block if not block.role.is_furniture else previous
     return page
+
+
+def _page_rotation(page: Page) -> Rotation | None:
+    """The turn that layout found and undid for its own work (lines keep the scan's boxes, so on a
+    skewed page a column's line starts drift sideways line by line and would read as indents)."""
+    degrees = page.meta.get("layout", {}).get("skew_degrees", 0.0)
+    if not degrees or not page.width or not page.height:
+        return None
+    return Rotation(degrees, (page.width / 2, page.height / 2))
+
+
+def _upright(block: Block, rotation: Rotation | None) -> Block:
+    """A copy of the block with its lines' boxes in the deskewed frame, for measuring only."""
+    if rotation is None or block.box is None or any(l.box is None for l in block.lines):
+        return block
+    lines = [Line(l.text, rotation.upright_line(l), l.confidence, l.direction) for l in block.lines]
+    return Block(block.role, block.direction, Box.enclosing([l.box for l in lines]), lines, [], block.article)
 
 
 def evidence(block: Block, pictures: list[Box] = ()) -> list[LineEvidence]:
@@ -170,10 +196,24 @@ def _last_line_shortfall(previous: Block, block: Block) -> float:
         return geometry(previous)[-1].shortfall
     start, end = _column_extent(previous)
     other_start, other_end = _column_extent(block)
-    full = max(end - start, other_end - other_start)
     last_end = _along(previous.lines[-1].box, previous.direction)[1]
     size = max(line_size(previous.lines[-1]), 1.0)
+    if _stacked_in_column(previous, block, size):
+        return (max(end, other_end) - last_end) / size  # one column: both reach the same edge
+    full = max(end - start, other_end - other_start)
     return (start + full - last_end) / size
+
+
+def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
+    """The block stands right under (vertical text: left of) the previous one in the same column:
+    a paragraph's indented first line set apart from its other lines, or text on past a break."""
+    a, b = previous.box, block.box
+    if previous.direction is Direction.VERTICAL:
+        overlap, gap = min(a.y1, b.y1) - max(a.y0, b.y0), a.x0 - b.x1
+    else:
+        overlap, gap = min(a.x1, b.x1) - max(a.x0, b.x0), b.y0 - a.y1
+    narrower = min(_along(a, previous.direction)[1] - _along(a, previous.direction)[0], _along(b, block.direction)[1] - _along(b, block.direction)[0])
+    return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
 
 
 def _continues(previous: Block, block: Block) -> bool:

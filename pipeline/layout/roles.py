@@ -29,6 +29,9 @@ KEYWORD_CHARS = 4
 EDGE_BAND = 0.1
 RULE_BAND = 0.16
 SENTENCE_END = tuple("。！？!?；…”」』")
+# A heading ends without punctuation (or a ！？ inside its quotes); a line ending in a comma is
+# running text broken at the column's edge, however short or centred it looks.
+NOT_HEADING_END = SENTENCE_END + tuple("，、,")
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +182,7 @@ def _lines_at_headlines(blocks: list[Block], body: float) -> None:
                 continue
             box = block.box
             inside = box.x0 >= headline.box.x0 - body and box.x1 <= headline.box.x1 + body
-            if not inside or block_text(block).rstrip().endswith(SENTENCE_END):
+            if not inside or block_text(block).rstrip().endswith(NOT_HEADING_END):
                 continue
             if 0 <= headline.box.y0 - box.y1 <= 1.0 * body:
                 block.role = Role.KICKER
@@ -219,7 +222,7 @@ def _lone_subheads(blocks: list[Block]) -> None:
     centred or with text above it, and without sentence-final punctuation, is a section subhead."""
     body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
     for block in body:
-        if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(SENTENCE_END):
+        if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(NOT_HEADING_END):
             continue
         column = [
             other
@@ -273,6 +276,6 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
     centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
-    if centred and not line.text.rstrip().endswith(SENTENCE_END):
+    if centred and not line.text.rstrip().endswith(NOT_HEADING_END):
         return Role.SUBHEAD
     return None
