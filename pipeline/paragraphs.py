@@ -17,7 +17,7 @@ from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
 from pipeline.layout.blocks import line_size
 from pipeline.layout.skew import Rotation
-from pipeline.repair import LineEvidence, decide_breaks, join_lines
+from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
@@ -28,6 +28,8 @@ INDENT_MAX_CHARS = 4.5
 # (a little short only when it also ends a sentence: engines often drop a final mark's box).
 SHORT_LINE_CHARS = 1.5
 SLIGHTLY_SHORT_CHARS = 0.8
+# A lone line this close to one indent shorter than the column (in characters) is indented and full.
+INDENTED_LINE_TOLERANCE = 0.6
 # Blocks of one column this many line heights apart or closer may hold one paragraph between them.
 STACKED_GAP_LINES = 1.5
 
@@ -201,7 +203,10 @@ def _last_line_shortfall(previous: Block, block: Block) -> float:
     if _stacked_in_column(previous, block, size):
         return (max(end, other_end) - last_end) / size  # one column: both reach the same edge
     full = max(end - start, other_end - other_start)
-    return (start + full - last_end) / size
+    shortfall = (start + full - last_end) / size
+    if len(previous.lines) == 1 and abs(shortfall - FIRST_LINE_INDENT) <= INDENTED_LINE_TOLERANCE:
+        return 0.0  # a lone line one indent shorter than the next column: a full, indented first line
+    return shortfall
 
 
 def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:

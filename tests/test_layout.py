@@ -359,3 +359,29 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert texts(page) == sheet.expected
     assert page.meta["layout"]["frames"]
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
+
+
+def roles_block(rows: list[tuple[int, str]], size: float = 10) -> "Block":
+    """A body block of horizontal lines; rows: (indent in characters, text)."""
+    from pipeline.document import Block
+
+    lines = [Line(text, Box(indent * size, i * 15, (indent + len(text)) * size, i * 15 + size)) for i, (indent, text) in enumerate(rows)]
+    return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+
+def test_a_byline_whose_name_runs_onto_the_next_line_keeps_it():
+    from pipeline.layout import roles
+
+    block = roles_block([(0, "本报通讯员 罗晓浩 通讯员"), (0, "邓晨"), (2, "食物环境卫生署食物安全中心"), (0, "今日公布第二季食物安全报告")])
+    pieces = roles.split_special_lines(block, 10)
+    assert [(p.role, [l.text for l in p.lines]) for p in pieces][0] == (Role.BYLINE, ["本报通讯员 罗晓浩 通讯员", "邓晨"])
+    assert pieces[1].lines[0].text.startswith("食物")
+
+
+def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():
+    from pipeline.layout import roles
+
+    rows = [(2, "一二三四五六七八九十一二"), (0, "一二三四五六七八九十一二三四"), (2, "中国大运河南起浙江，"), (0, "一二三四五六七八九十一二三四")]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY]
+    rows[2] = (3, "项目为王再创新局")
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]

@@ -80,3 +80,23 @@ def test_a_skewed_page_is_measured_upright():
     assert len(block.paragraphs) == 1
     paragraphs.build(Page(width=600, height=1000, blocks=[block]))  # measured in the scan's frame, the drift reads as indents
     assert len(block.paragraphs) > 1
+
+
+def test_an_indented_first_line_set_apart_as_its_own_block_runs_on_into_the_block_under_it():
+    first = horizontal_block([(2, "一二三四五六七八")])
+    rest = horizontal_block([(0, "一二三四五六七八九十"), (0, "一二。")], y=15)
+    page = paragraphs.build(Page(blocks=[first, rest]))
+    assert [p.text for p in reading_paragraphs(page)] == ["一二三四五六七八一二三四五六七八九十一二。"]
+    short = horizontal_block([(2, "一二三。")])  # a short line does end its paragraph
+    rest = horizontal_block([(0, "一二三四五六七八九十"), (0, "一二。")], y=15)
+    assert len(list(reading_paragraphs(paragraphs.build(Page(blocks=[short, rest]))))) == 2
+
+
+def test_a_lone_indented_full_line_at_a_column_foot_runs_on_into_the_next_column():
+    foot = horizontal_block([(2, "一二三四五六七八")], y=300)
+    head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)
+    page = paragraphs.build(Page(blocks=[foot, head]))
+    assert head.paragraphs[0].continues
+    foot = horizontal_block([(2, "一二三四五")], y=300)  # three characters short: its paragraph ends
+    page = paragraphs.build(Page(blocks=[foot, head]))
+    assert not head.paragraphs[0].continues

@@ -248,6 +248,11 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
     current: list = []
     size = block_size(block)
     for line in block.lines:
+        if pieces and not current and _completes_byline(pieces[-1], line):
+            byline = pieces[-1]
+            byline.lines.append(line)
+            byline.box = byline.box.union(line.box)
+            continue
         role = _special_line_role(line, block, size)
         if role is None:
             current.append(line)
@@ -259,6 +264,12 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
     if current:
         pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
     return pieces
+
+
+def _completes_byline(piece: Block, line) -> bool:
+    """The line carries the name of a byline that ended in a title at the column's edge
+    ("本报通讯员 罗晓浩 通讯员" / "邓晨")."""
+    return piece.role is Role.BYLINE and len(piece.lines) == 1 and matches("byline_awaits_name", piece.lines[0].text) and matches("name_tail", line.text)
 
 
 def _special_line_role(line, block: Block, size: float) -> Role | None:
