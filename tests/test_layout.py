@@ -385,3 +385,10 @@ def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY]
     rows[2] = (3, "项目为王再创新局")
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
+
+
+def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
+    from pipeline.layout import roles
+
+    rows = [(0, "——活动详情可浏览专题网"), (0, "本报通讯员 孙浩"), (2, "庆祝香港特区回归20"), (0, "周年的巡回展览今日在荃")]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]

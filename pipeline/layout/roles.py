@@ -62,7 +62,7 @@ def _to_simplified():
 def pattern_text(text: str) -> str:
     """The text as the shared patterns expect it: simplified characters, without the brackets or
     markers that enclose a byline ('■（代雅雯 記者 周萱）' -> '代雅雯 记者 周萱')."""
-    return _to_simplified().convert(text.strip()).strip("■□◎●▲△ ").removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")").strip()
+    return _to_simplified().convert(text.strip()).strip("■□◎●▲△ ").removeprefix("（").removeprefix("(").removeprefix("【").removesuffix("）").removesuffix(")").removesuffix("】").strip()
 
 
 def is_byline(text: str) -> bool:
@@ -117,7 +117,7 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
         return Role.BYLINE
     if len(block.lines) <= 4 and patterns.is_caption(_to_simplified().convert(text)):
         return Role.CAPTION
-    if few_lines and compact(text).startswith(("——", "—", "--")) and len(compact(text)) > 3:
+    if _is_dash_subtitle(block):
         return Role.SUBTITLE
     if size >= LARGER_SIZE * body and few_lines:
         return Role.SUBHEAD
@@ -263,7 +263,15 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
         current = []
     if current:
         pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+    if len(pieces) >= 2 and pieces[1].role is Role.BYLINE and _is_dash_subtitle(pieces[0]):
+        pieces[0].role = Role.SUBTITLE  # "——…" over the byline at the head of the column
     return pieces
+
+
+def _is_dash_subtitle(block: Block) -> bool:
+    """A short block opening with a dash: the subtitle (副题) set as "——…"."""
+    text = compact(block_text(block))
+    return len(block.lines) <= 2 and text.startswith(("——", "—", "--")) and len(text) > 3
 
 
 def _completes_byline(piece: Block, line) -> bool:
