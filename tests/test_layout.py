@@ -392,3 +392,22 @@ def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
 
     rows = [(0, "——活动详情可浏览专题网"), (0, "本报通讯员 孙浩"), (2, "庆祝香港特区回归20"), (0, "周年的巡回展览今日在荃")]
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+
+
+def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead():
+    from pipeline.document import Block
+    from pipeline.layout import roles
+
+    def block(rows, y):  # rows: (left offset in characters, text); lines 10 high at a 15 pitch
+        lines = [Line(t, Box(x * 10, y + i * 15, x * 10 + len(t) * 10, y + i * 15 + 10)) for i, (x, t) in enumerate(rows)]
+        return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    above = block([(2, "一二三四五六七"), (0, "一二三四五六七八九。")], 0)
+    heading = block([(0.5, "守住底线惠及民生一")], 40)  # 9 of 10 characters wide, half a character in on each side
+    below = block([(2, "一二三四五六七"), (0, "一二三四五六七八九十"), (0, "一二。")], 70)
+    roles._lone_subheads([above, heading, below])
+    assert heading.role is Role.SUBHEAD
+    heading = block([(0.5, "守住底线惠及民生一")], 40)
+    below = block([(2, "一二三四五六七"), (0, "一二三四五六七八九十"), (0, "一二。")], 55)  # in the line grid: running text
+    roles._lone_subheads([above, heading, below])
+    assert heading.role is Role.BODY

@@ -219,7 +219,9 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
 
 def _lone_subheads(blocks: list[Block]) -> None:
     """A one-line body block set apart over body text in a column, clearly shorter than the column,
-    centred or with text above it, and without sentence-final punctuation, is a section subhead."""
+    centred or with text above it, and without sentence-final punctuation, is a section subhead; so
+    is one nearly as wide as a narrow column when it is centred, set apart by more than the
+    line spacing, and has no punctuation at all."""
     body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
     for block in body:
         if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(NOT_HEADING_END):
@@ -234,9 +236,23 @@ def _lone_subheads(blocks: list[Block]) -> None:
             continue
         column_box = below[0].box
         left, right = block.box.x0 - column_box.x0, column_box.x1 - block.box.x1
-        centred = left >= block_size(block) and right >= block_size(block)
-        if block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column)):
+        size = block_size(block)
+        centred = left >= size and right >= size
+        # nearly as wide as a narrow column, but centred in it and without a punctuation mark
+        centred_heading = (
+            min(left, right) >= 0.3 * size
+            and abs(left - right) <= 0.6 * size
+            and not patterns.has_internal_punctuation(block_text(block))
+            and below[0].box.y0 - block.box.y1 >= _line_gap(below[0]) + 0.4 * size
+        )
+        if (block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column))) or centred_heading:
             block.role = Role.SUBHEAD
+
+
+def _line_gap(block: Block) -> float:
+    """The usual space between the lines of a block (median over its lines)."""
+    gaps = [b.box.y0 - a.box.y1 for a, b in zip(block.lines, block.lines[1:])]
+    return max(0.0, median(gaps)) if gaps else 0.0
 
 
 def split_special_lines(block: Block, body: float) -> list[Block]:
