@@ -411,3 +411,21 @@ def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead()
     below = block([(2, "一二三四五六七"), (0, "一二三四五六七八九十"), (0, "一二。")], 55)  # in the line grid: running text
     roles._lone_subheads([above, heading, below])
     assert heading.role is Role.BODY
+
+
+def test_body_size_lines_across_two_columns_under_the_headline_are_the_lead():
+    from pipeline.document import Block
+    from pipeline.layout import roles
+
+    def block(x, y, widths, role=Role.BODY, size=10):
+        lines = [Line("字" * round(w / size), Box(x, y + i * 15, x + w, y + i * 15 + size)) for i, w in enumerate(widths)]
+        return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    headline = block(0, 0, [200], Role.HEADLINE, size=30)
+    lead = block(0, 45, [210, 150])  # two columns wide
+    left, right = block(0, 85, [100] * 6), block(110, 85, [100] * 6)
+    roles._wide_leads([headline, lead, left, right], 10)
+    assert lead.role is Role.LEAD and left.role is Role.BODY
+    first_paragraph = block(0, 45, [100, 100])  # as wide as the column under it: the body's first paragraph
+    roles._wide_leads([headline, first_paragraph, left, right], 10)
+    assert first_paragraph.role is Role.BODY

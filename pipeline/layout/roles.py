@@ -25,6 +25,9 @@ HEADING_SIZE = 1.3
 LARGER_SIZE = 1.1
 # Keywords are large blocks of at most this many characters standing alone.
 KEYWORD_CHARS = 4
+# A lead set across the body columns: at most this many lines, at least this many columns wide.
+LEAD_MAX_LINES = 6
+LEAD_SPAN = 1.5
 # Header and footer bands: the top and bottom fractions of the page searched for furniture.
 EDGE_BAND = 0.1
 RULE_BAND = 0.16
@@ -84,6 +87,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
     _lines_at_headlines(blocks, body)
     _captions(blocks, pictures, body)
     _lone_subheads(blocks)
+    _wide_leads(blocks, body)
 
 
 def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
@@ -247,6 +251,22 @@ def _lone_subheads(blocks: list[Block]) -> None:
         )
         if (block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column))) or centred_heading:
             block.role = Role.SUBHEAD
+
+
+def _wide_leads(blocks: list[Block], body: float) -> None:
+    """A few body-size lines under an article's headline (or its subtitle or byline) set across
+    more than one of the columns that follow: the lead (导语), spanning the body columns."""
+    headings = [b for b in blocks if b.role in (Role.HEADLINE, Role.SUBTITLE, Role.BYLINE) and b.direction is Direction.HORIZONTAL]
+    columns = [b for b in blocks if b.role is Role.BODY and len(b.lines) >= 3 and b.direction is Direction.HORIZONTAL]
+    for block in blocks:
+        if block.role is not Role.BODY or len(block.lines) > LEAD_MAX_LINES or block.direction is not Direction.HORIZONTAL:
+            continue
+        box = block.box
+        under = [c for c in columns if 0 <= c.box.y0 - box.y1 <= 2 * body and min(c.box.x1, box.x1) - max(c.box.x0, box.x0) > 0]
+        over = [h for h in headings if -0.5 * body <= box.y0 - h.box.y1 <= 3 * body and min(h.box.x1, box.x1) - max(h.box.x0, box.x0) > 0]
+        full_lines = all(l.box.width >= 0.8 * box.width for l in block.lines[:-1])  # one paragraph set across, not a jumble
+        if under and over and full_lines and box.width >= LEAD_SPAN * max(c.box.width for c in under):
+            block.role = Role.LEAD
 
 
 def _line_gap(block: Block) -> float:
