@@ -429,3 +429,19 @@ def test_body_size_lines_across_two_columns_under_the_headline_are_the_lead():
     first_paragraph = block(0, 45, [100, 100])  # as wide as the column under it: the body's first paragraph
     roles._wide_leads([headline, first_paragraph, left, right], 10)
     assert first_paragraph.role is Role.BODY
+
+
+def test_a_piece_cut_off_a_body_line_is_not_a_subhead_but_the_last_line_of_a_heading_is():
+    from pipeline.document import Block
+    from pipeline.layout import roles
+
+    def one_line(text, x, y, width, role=Role.SUBHEAD):
+        line = Line(text, Box(x, y, x + width, y + 12))
+        return Block(role, Direction.HORIZONTAL, line.box, [line])
+
+    piece = one_line("心", 0, 100, 12)  # its padded box measures larger than the body type
+    comma = one_line("薛鑫坤说，20年过去，", 0, 200, 100)
+    subtitle = one_line("——家运、水运、国运", 300, 0, 100, Role.SUBTITLE)
+    tail = one_line("交织", 300, 14, 24)
+    roles._line_pieces_are_not_subheads([piece, comma, subtitle, tail], 10)
+    assert [b.role for b in (piece, comma, tail)] == [Role.BODY, Role.BODY, Role.SUBHEAD]

@@ -23,6 +23,8 @@ from pipeline.layout.blocks import line_size
 HEADING_SIZE = 1.3
 # Between body size and heading size: subtitles and subheads set a little larger.
 LARGER_SIZE = 1.1
+# Fewer characters than this are too few to tell a slightly larger type from box padding.
+HEADING_MIN_CHARS = 4
 # Keywords are large blocks of at most this many characters standing alone.
 KEYWORD_CHARS = 4
 # A lead set across the body columns: at most this many lines, at least this many columns wide.
@@ -84,6 +86,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
         block.role = _first_role(block, body, page, top, bottom, frames)
     _edge_furniture(blocks, body, page, ruled_top=top > page.y0, ruled_bottom=bottom < page.y1)
     _resolve_heading_clusters(blocks, body)
+    _line_pieces_are_not_subheads(blocks, body)
     _lines_at_headlines(blocks, body)
     _captions(blocks, pictures, body)
     _lone_subheads(blocks)
@@ -130,6 +133,24 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
     if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
         return Role.LEAD
     return Role.BODY
+
+
+def _can_be_heading(text: str) -> bool:
+    """Size alone may make a heading of a block only when it ends like one and has enough
+    characters to measure: a detection box is padded at both ends, so a piece of a line of one to
+    three characters (the engine cut it off its line) measures a size or more too large."""
+    text = compact(text)
+    return len(text) >= HEADING_MIN_CHARS and not text.endswith(NOT_HEADING_END)
+
+
+def _line_pieces_are_not_subheads(blocks: list[Block], body: float) -> None:
+    """A subhead by size alone that stands by itself (not one line of a heading set in several)
+    and cannot be a heading by its text is a piece of a body line."""
+    headings = [b for b in blocks if b.role.is_heading]
+    for block in blocks:
+        if block.role is Role.SUBHEAD and not _can_be_heading(block_text(block)):
+            if not any(other is not block and _stacked(block, other, body) for other in headings):
+                block.role = Role.BODY
 
 
 def _edge_furniture(blocks: list[Block], body: float, page: Box, ruled_top: bool, ruled_bottom: bool) -> None:
@@ -230,6 +251,7 @@ def _lone_subheads(blocks: list[Block]) -> None:
     for block in body:
         if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(NOT_HEADING_END):
             continue
+        short = len(compact(block_text(block))) < HEADING_MIN_CHARS
         column = [
             other
             for other in body
@@ -249,7 +271,8 @@ def _lone_subheads(blocks: list[Block]) -> None:
             and not patterns.has_internal_punctuation(block_text(block))
             and below[0].box.y0 - block.box.y1 >= _line_gap(below[0]) + 0.4 * size
         )
-        if (block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column))) or centred_heading:
+        text_above = any(o.box.y1 <= block.box.y0 for o in column) and not short
+        if (block.box.width <= 0.8 * column_box.width and (centred or text_above)) or centred_heading:
             block.role = Role.SUBHEAD
 
 
