@@ -392,6 +392,8 @@ def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
 
     rows = [(0, "——活动详情可浏览专题网"), (0, "本报通讯员 孙浩"), (2, "庆祝香港特区回归20"), (0, "周年的巡回展览今日在荃")]
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    rows[1] = (0, "王玉西，刘亮")  # names alone under the subtitle
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
 
 
 def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead():

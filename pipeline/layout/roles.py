@@ -329,8 +329,12 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
 
 def _is_dash_subtitle(block: Block) -> bool:
     """A short block opening with a dash: the subtitle (副题) set as "——…"."""
-    text = compact(block_text(block))
-    return len(block.lines) <= 2 and text.startswith(("——", "—", "--")) and len(text) > 3
+    return len(block.lines) <= 2 and _starts_with_dash(block_text(block))
+
+
+def _starts_with_dash(text: str) -> bool:
+    text = compact(text)
+    return text.startswith(("——", "—", "--")) and len(text) > 3
 
 
 def _completes_byline(piece: Block, line) -> bool:
@@ -348,8 +352,9 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
     # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
     if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
-    if line is block.lines[0] and indent < size and reach >= 2 * size and matches("short_byline", line.text):
-        return Role.BYLINE  # names alone, unindented, at the head of a column
+    at_head = line is block.lines[0] or (line is block.lines[1] and _starts_with_dash(block.lines[0].text))
+    if at_head and indent < size and reach >= 2 * size and matches("short_byline", line.text):
+        return Role.BYLINE  # names alone, unindented, at the head of a column (under its subtitle)
     if vertical or len(block.lines) < 3:  # centring needs a column's worth of lines to measure against
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
