@@ -376,6 +376,15 @@ def test_a_byline_whose_name_runs_onto_the_next_line_keeps_it():
     pieces = roles.split_special_lines(block, 10)
     assert [(p.role, [l.text for l in p.lines]) for p in pieces][0] == (Role.BYLINE, ["本报通讯员 罗晓浩 通讯员", "邓晨"])
     assert pieces[1].lines[0].text.startswith("食物")
+    block = roles_block([(0, "见习记者张晨刚通讯员"), (0, "宋鹏文"), (0, "台北市长郝龙斌上午"), (0, "出席颁奖典礼表示，台北")])
+    assert [len(p.lines) for p in roles.split_special_lines(block, 10)] == [2, 2]  # a title the byline pattern alone does not take
+
+
+def test_names_alone_indented_at_a_column_head_are_the_byline():
+    from pipeline.layout import roles
+
+    pieces = roles.split_special_lines(roles_block([(1.5, "（缪克梯）"), (2, "今年是林夫诞辰100周年。"), (0, "他不仅是我国新兴版画先驱之")]), 10)
+    assert [p.role for p in pieces] == [Role.BYLINE, Role.BODY]
 
 
 def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():

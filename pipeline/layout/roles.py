@@ -23,6 +23,8 @@ from pipeline.layout.blocks import line_size
 HEADING_SIZE = 1.3
 # Between body size and heading size: subtitles and subheads set a little larger.
 LARGER_SIZE = 1.1
+# Names alone at a column's head may be indented up to this many characters (like a first line).
+BYLINE_MAX_INDENT = 2.5
 # Fewer characters than this are too few to tell a slightly larger type from box padding.
 HEADING_MIN_CHARS = 4
 # Keywords are large blocks of at most this many characters standing alone.
@@ -343,6 +345,11 @@ def _completes_byline(piece: Block, line) -> bool:
     return piece.role is Role.BYLINE and len(piece.lines) == 1 and matches("byline_awaits_name", piece.lines[0].text) and matches("name_tail", line.text)
 
 
+def _byline_across(line: str, following: str) -> bool:
+    """A byline ending in a title whose name stands on the next line."""
+    return matches("byline_awaits_name", line) and matches("name_tail", following) and is_byline(line.strip() + " " + following.strip())
+
+
 def _special_line_role(line, block: Block, size: float) -> Role | None:
     if patterns.is_jump_line(pattern_text(line.text)):
         return Role.JUMP
@@ -350,11 +357,13 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
     reach = block.box.y1 - line.box.y1 if vertical else block.box.x1 - line.box.x1
     indent = line.box.y0 - block.box.y0 if vertical else line.box.x0 - block.box.x0
     # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
+    if line is block.lines[0] and len(block.lines) > 1 and _byline_across(line.text, block.lines[1].text):
+        return Role.BYLINE  # the name carried to the next line ("见习记者 张晨刚 通讯员" / "宋鹏文")
     if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
     at_head = line is block.lines[0] or (line is block.lines[1] and _starts_with_dash(block.lines[0].text))
-    if at_head and indent < size and reach >= 2 * size and matches("short_byline", line.text):
-        return Role.BYLINE  # names alone, unindented, at the head of a column (under its subtitle)
+    if at_head and indent < BYLINE_MAX_INDENT * size and reach >= 2 * size and matches("short_byline", line.text):
+        return Role.BYLINE  # names alone, flush or indented, at the head of a column (under its subtitle)
     if vertical or len(block.lines) < 3:  # centring needs a column's worth of lines to measure against
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
