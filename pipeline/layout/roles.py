@@ -324,9 +324,16 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
         current = []
     if current:
         pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
-    if len(pieces) >= 2 and pieces[1].role is Role.BYLINE and _is_dash_subtitle(pieces[0]):
-        pieces[0].role = Role.SUBTITLE  # "——…" over the byline at the head of the column
+    if len(pieces) >= 2 and pieces[1].role is Role.BYLINE and pieces[0].role is Role.BODY and _heads_a_byline(pieces[0]):
+        pieces[0].role = Role.SUBTITLE  # "——…", or a line that does not end like running text, over the byline
     return pieces
+
+
+def _heads_a_byline(block: Block) -> bool:
+    """The first piece of a column, standing over a byline: a subtitle when it opens with a dash
+    or is one line that does not end like running text."""
+    one_heading_line = len(block.lines) == 1 and _can_be_heading(block_text(block)) and not patterns.has_internal_punctuation(block_text(block))
+    return _is_dash_subtitle(block) or one_heading_line
 
 
 def _is_dash_subtitle(block: Block) -> bool:
