@@ -460,3 +460,17 @@ def test_a_piece_cut_off_a_body_line_is_not_a_subhead_but_the_last_line_of_a_hea
     tail = one_line("交织", 300, 14, 24)
     roles._line_pieces_are_not_subheads([piece, comma, subtitle, tail], 10)
     assert [b.role for b in (piece, comma, tail)] == [Role.BODY, Role.BODY, Role.SUBHEAD]
+
+
+def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a_subhead():
+    from pipeline.document import Block
+    from pipeline.layout import roles
+
+    def column(heading_gap):
+        rows = [(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "神经科医生诊治。"), (0.5, "守住底线惠及民生一"), (2, "另据今日俄罗斯报"), (0, "道当地时间一二三四")]
+        ys = [0, 15, 30, 45 + heading_gap, 60 + 2 * heading_gap, 75 + 2 * heading_gap]
+        lines = [Line(t, Box(x * 10, y, x * 10 + len(t) * 10, y + 10)) for (x, t), y in zip(rows, ys)]
+        return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    assert [p.role for p in roles.split_special_lines(column(8), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(column(0), 10)] == [Role.BODY]  # in the line grid: running text

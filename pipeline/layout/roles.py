@@ -363,9 +363,9 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
     vertical = block.direction is Direction.VERTICAL
     reach = block.box.y1 - line.box.y1 if vertical else block.box.x1 - line.box.x1
     indent = line.box.y0 - block.box.y0 if vertical else line.box.x0 - block.box.x0
-    # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
     if line is block.lines[0] and len(block.lines) > 1 and _byline_across(line.text, block.lines[1].text):
         return Role.BYLINE  # the name carried to the next line ("见习记者 张晨刚 通讯员" / "宋鹏文")
+    # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
     if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
     at_head = line is block.lines[0] or (line is block.lines[1] and _starts_with_dash(block.lines[0].text))
@@ -377,4 +377,16 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
     centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
     if centred and not line.text.rstrip().endswith(NOT_HEADING_END):
         return Role.SUBHEAD
+    # nearly as wide as a narrow column, but centred, without punctuation, and set off by extra space
+    nearly_full_heading = min(left, right) >= 0.3 * size and abs(left - right) <= 0.6 * size and _can_be_heading(line.text)
+    if nearly_full_heading and not patterns.has_internal_punctuation(line.text) and _set_apart(line, block, size):
+        return Role.SUBHEAD
     return None
+
+
+def _set_apart(line, block: Block, size: float) -> bool:
+    """More space above or below the line than between the block's other lines."""
+    index = next(i for i, other in enumerate(block.lines) if other is line)
+    above = line.box.y0 - block.lines[index - 1].box.y1 if index > 0 else 0.0
+    below = block.lines[index + 1].box.y0 - line.box.y1 if index + 1 < len(block.lines) else 0.0
+    return max(above, below) >= _line_gap(block) + 0.4 * size
