@@ -28,6 +28,8 @@ INDENT_MAX_CHARS = 4.5
 # (a little short only when it also ends a sentence: engines often drop a final mark's box).
 SHORT_LINE_CHARS = 1.5
 SLIGHTLY_SHORT_CHARS = 0.8
+# Two pieces on one line with at most this gap (characters) between them are one line of text.
+SAME_LINE_GAP_CHARS = 1.5
 # A lone line this close to one indent shorter than the column (in characters) is indented and full.
 INDENTED_LINE_TOLERANCE = 0.6
 # Blocks of one column this many line heights apart or closer may hold one paragraph between them.
@@ -62,7 +64,7 @@ def build(page: Page) -> Page:
             block.paragraphs = _flowing_paragraphs(measured, pictures)
             if previous is not None and _continues(previous, measured):
                 block.paragraphs[0].continues = True
-            block = measured
+            block = _with_line_rejoined(previous, measured) if previous is not None else measured
         elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
             block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
@@ -221,12 +223,37 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
     return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
 
 
+def _with_line_rejoined(previous: Block, block: Block) -> Block:
+    """A one-line block that is the second piece of the previous block's last line, measured as
+    that whole line, so the next column can tell whether the line was full."""
+    if len(block.lines) != 1 or previous.role not in FLOWING_ROLES or not _one_line_read_on(previous.lines[-1], block.lines[0], block.direction):
+        return block
+    last, piece = previous.lines[-1], block.lines[0]
+    whole = Line(join_lines([last.text, piece.text]), last.box.union(piece.box), direction=last.direction)
+    lines = previous.lines[:-1] + [whole]
+    return Block(block.role, block.direction, Box.enclosing([l.box for l in lines]), lines, [], block.article)
+
+
+def _one_line_read_on(last: Line, first: Line, direction: Direction) -> bool:
+    """The engine cut one line in two (the pieces ended up in two blocks): the second piece stands
+    on the same line, just after the first."""
+    if last.box is None or first.box is None:
+        return False
+    (a0, a1), (b0, b1) = _across(last.box, direction), _across(first.box, direction)
+    overlap = min(a1, b1) - max(a0, b0)
+    size = max(line_size(last), 1.0)
+    gap = _along(first.box, direction)[0] - _along(last.box, direction)[1]
+    return overlap >= 0.5 * min(a1 - a0, b1 - b0) and -0.5 * size <= gap <= SAME_LINE_GAP_CHARS * size
+
+
 def _continues(previous: Block, block: Block) -> bool:
     """The block's first line carries on the previous block's last paragraph (next column)."""
     if previous.role not in FLOWING_ROLES or previous.article != block.article or previous.direction is not block.direction:
         return False
     if block.box is None or previous.box is None:
         return False
+    if _one_line_read_on(previous.lines[-1], block.lines[0], previous.direction):
+        return True
     shortfall = _last_line_shortfall(previous, block)
     ends_sentence = patterns.ends_sentence(previous.lines[-1].text)
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):

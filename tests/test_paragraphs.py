@@ -100,3 +100,12 @@ def test_a_lone_indented_full_line_at_a_column_foot_runs_on_into_the_next_column
     foot = horizontal_block([(2, "一二三四五")], y=300)  # three characters short: its paragraph ends
     page = paragraphs.build(Page(blocks=[foot, head]))
     assert not head.paragraphs[0].continues
+
+
+def test_a_line_cut_in_two_blocks_reads_on_and_the_whole_line_decides_the_next_column():
+    column = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三")])
+    piece = horizontal_block([(0, "四五六七八九十")], x=40, y=30)  # the rest of the column's last line
+    head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)
+    page = paragraphs.build(Page(blocks=[column, piece, head]))
+    assert piece.paragraphs[0].continues and head.paragraphs[0].continues
+    assert [p.text for p in reading_paragraphs(page)] == ["一二三四五六七八一二三四五六七八九十一二三四五六七八九十甲乙丙丁戊己庚辛壬癸甲乙。"]
