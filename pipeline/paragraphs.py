@@ -20,6 +20,9 @@ from pipeline.layout.skew import Rotation
 from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
+HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE)
+# The next line of a heading starts at most this many line thicknesses under the last one.
+HEADING_LINE_GAP = 0.8
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
 # not an indent; Chinese first lines are indented two characters.
 INDENT_MIN_CHARS = 1.3
@@ -69,6 +72,8 @@ def build(page: Page) -> Page:
             block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
+            if previous is not None and _heading_goes_on(previous, block):
+                block.paragraphs[0].continues = True
         previous = block if not block.role.is_furniture else previous
     return page
 
@@ -221,6 +226,24 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
         overlap, gap = min(a.x1, b.x1) - max(a.x0, b.x0), b.y0 - a.y1
     narrower = min(_along(a, previous.direction)[1] - _along(a, previous.direction)[0], _along(b, block.direction)[1] - _along(b, block.direction)[0])
     return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
+
+
+def _heading_goes_on(previous: Block, block: Block) -> bool:
+    """A headline, kicker or subtitle set in several lines that layout cut into blocks: the same
+    role, the next line right under the last one (or the rest of the same line)."""
+    if block.role not in HEADING_PARTS or previous.role is not block.role or previous.article != block.article:
+        return False
+    if previous.box is None or block.box is None or previous.direction is not block.direction:
+        return False
+    last, first = previous.lines[-1], block.lines[0]
+    if last.box is None or first.box is None:
+        return False
+    if _one_line_read_on(last, first, block.direction):
+        return True
+    (a0, a1), (b0, b1) = _along(last.box, block.direction), _along(first.box, block.direction)
+    thickness = _across(last.box, block.direction)[1] - _across(last.box, block.direction)[0]
+    gap = _across(first.box, block.direction)[0] - _across(last.box, block.direction)[1]
+    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADING_LINE_GAP * thickness
 
 
 def _with_line_rejoined(previous: Block, block: Block) -> Block:

@@ -474,3 +474,18 @@ def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a
 
     assert [p.role for p in roles.split_special_lines(column(8), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
     assert [p.role for p in roles.split_special_lines(column(0), 10)] == [Role.BODY]  # in the line grid: running text
+
+
+def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_not_its_subtitle():
+    from pipeline.document import Block
+    from pipeline.layout import roles
+
+    def heading(text, y, height, role=Role.HEADLINE):
+        line = Line(text, Box(0, y, len(text) * height * 0.9, y + height))
+        return Block(role, Direction.HORIZONTAL, line.box, [line])
+
+    main = heading("温州创新监管护“最年轻银行”成", 0, 50)
+    piece = heading("长", 55, 50, Role.SUBHEAD)  # the headline's last character, wrapped
+    subtitle = heading("——温州银监分局还明确了监管底线", 110, 30, Role.SUBHEAD)
+    roles._resolve_heading_clusters([main, piece, subtitle], 20)
+    assert [b.role for b in (main, piece, subtitle)] == [Role.HEADLINE, Role.HEADLINE, Role.SUBTITLE]

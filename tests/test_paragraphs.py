@@ -109,3 +109,14 @@ def test_a_line_cut_in_two_blocks_reads_on_and_the_whole_line_decides_the_next_c
     page = paragraphs.build(Page(blocks=[column, piece, head]))
     assert piece.paragraphs[0].continues and head.paragraphs[0].continues
     assert [p.text for p in reading_paragraphs(page)] == ["一二三四五六七八一二三四五六七八九十一二三四五六七八九十甲乙丙丁戊己庚辛壬癸甲乙。"]
+
+
+def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it_is_not():
+    first = horizontal_block([(0, "——家运、水运、国运交")], role=Role.SUBTITLE)
+    rest = horizontal_block([(0, "织")], y=15, role=Role.SUBTITLE)
+    byline = horizontal_block([(0, "王玉西，刘亮")], y=30, role=Role.BYLINE)
+    page = paragraphs.build(Page(blocks=[first, rest, byline]))
+    assert [p.text for p in reading_paragraphs(page)] == ["——家运、水运、国运交织", "王玉西，刘亮"]
+    far = horizontal_block([(0, "织")], y=60, role=Role.SUBTITLE)  # two line heights lower: another subtitle
+    page = paragraphs.build(Page(blocks=[first, far]))
+    assert len(list(reading_paragraphs(page))) == 2

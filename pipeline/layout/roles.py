@@ -23,6 +23,8 @@ from pipeline.layout.blocks import line_size
 HEADING_SIZE = 1.3
 # Between body size and heading size: subtitles and subheads set a little larger.
 LARGER_SIZE = 1.1
+# Heading blocks whose lines are at least this thick against the headline's are set in its type.
+SAME_TYPE_THICKNESS = 0.9
 # Names alone at a column's head may be indented up to this many characters (like a first line).
 BYLINE_MAX_INDENT = 2.5
 # Fewer characters than this are too few to tell a slightly larger type from box padding.
@@ -187,7 +189,8 @@ def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
         else:
             clusters.append([block])
     for cluster in clusters:
-        main = max(cluster, key=lambda b: (block_size(b), len(block_text(b))))
+        # the largest type, measured on a line long enough to measure (a padded one-character piece looks larger)
+        main = max(cluster, key=lambda b: (len(compact(block_text(b))) >= HEADING_MIN_CHARS, block_size(b), len(block_text(b))))
         if main.role is not Role.HEADLINE:
             continue  # a cluster of slightly larger lines only: subheads
         if len(cluster) == 1 and len(compact(block_text(main))) <= KEYWORD_CHARS and main.direction is Direction.HORIZONTAL:
@@ -195,6 +198,10 @@ def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
             continue
         for block in cluster:
             if block is main:
+                continue
+            horizontal = main.direction is Direction.HORIZONTAL and block.direction is Direction.HORIZONTAL
+            if horizontal and _line_thickness(block) >= SAME_TYPE_THICKNESS * _line_thickness(main):
+                block.role = Role.HEADLINE  # another line of the headline, in the same type
                 continue
             before = block.box.y1 <= main.box.y0 + 0.5 * body if main.direction is Direction.HORIZONTAL else block.box.x0 >= main.box.x1 - 0.5 * body
             block.role = Role.KICKER if before else Role.SUBTITLE
@@ -215,6 +222,13 @@ def _lines_at_headlines(blocks: list[Block], body: float) -> None:
                 block.role = Role.KICKER
             elif 0 <= box.y0 - headline.box.y1 <= 0.6 * body and box.width < 0.9 * headline.box.width:
                 block.role = Role.BYLINE if matches("short_byline", block_text(block)) else Role.SUBTITLE
+
+
+def _line_thickness(block: Block) -> float:
+    """The median height of the block's (horizontal) line boxes. Unlike the
+    character pitch it is padded alike on a short line and a long one, so it compares a one-character
+    piece of a headline with the headline."""
+    return float(median(l.box.height for l in block.lines))
 
 
 def _stacked(a: Block, b: Block, body: float) -> bool:
