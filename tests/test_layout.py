@@ -6,8 +6,8 @@ import numpy as np
 
 from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
-from pipeline.document import Box, Direction, Line, Page, Role, reading_paragraphs
-from pipeline.layout import direction, regions
+from pipeline.document import Block, Box, Direction, Line, Page, Role, reading_paragraphs
+from pipeline.layout import direction, regions, roles
 from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
 
 
@@ -361,17 +361,13 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
 
 
-def roles_block(rows: list[tuple[int, str]], size: float = 10) -> "Block":
+def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:
     """A body block of horizontal lines; rows: (indent in characters, text)."""
-    from pipeline.document import Block
-
     lines = [Line(text, Box(indent * size, i * 15, (indent + len(text)) * size, i * 15 + size)) for i, (indent, text) in enumerate(rows)]
     return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
 
 
 def test_a_byline_whose_name_runs_onto_the_next_line_keeps_it():
-    from pipeline.layout import roles
-
     block = roles_block([(0, "本报通讯员 罗晓浩 通讯员"), (0, "邓晨"), (2, "食物环境卫生署食物安全中心"), (0, "今日公布第二季食物安全报告")])
     pieces = roles.split_special_lines(block, 10)
     assert [(p.role, [l.text for l in p.lines]) for p in pieces][0] == (Role.BYLINE, ["本报通讯员 罗晓浩 通讯员", "邓晨"])
@@ -381,15 +377,11 @@ def test_a_byline_whose_name_runs_onto_the_next_line_keeps_it():
 
 
 def test_names_alone_indented_at_a_column_head_are_the_byline():
-    from pipeline.layout import roles
-
     pieces = roles.split_special_lines(roles_block([(1.5, "（缪克梯）"), (2, "今年是林夫诞辰100周年。"), (0, "他不仅是我国新兴版画先驱之")]), 10)
     assert [p.role for p in pieces] == [Role.BYLINE, Role.BODY]
 
 
 def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():
-    from pipeline.layout import roles
-
     rows = [(2, "一二三四五六七八九十一二"), (0, "一二三四五六七八九十一二三四"), (2, "中国大运河南起浙江，"), (0, "一二三四五六七八九十一二三四")]
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY]
     rows[2] = (3, "项目为王再创新局")
@@ -397,8 +389,6 @@ def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():
 
 
 def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
-    from pipeline.layout import roles
-
     rows = [(0, "——活动详情可浏览专题网"), (0, "本报通讯员 孙浩"), (2, "庆祝香港特区回归20"), (0, "周年的巡回展览今日在荃")]
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
     rows[1] = (0, "王玉西，刘亮")  # names alone under the subtitle
@@ -410,9 +400,6 @@ def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
 
 
 def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead():
-    from pipeline.document import Block
-    from pipeline.layout import roles
-
     def block(rows, y):  # rows: (left offset in characters, text); lines 10 high at a 15 pitch
         lines = [Line(t, Box(x * 10, y + i * 15, x * 10 + len(t) * 10, y + i * 15 + 10)) for i, (x, t) in enumerate(rows)]
         return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
@@ -429,9 +416,6 @@ def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead()
 
 
 def test_body_size_lines_across_two_columns_under_the_headline_are_the_lead():
-    from pipeline.document import Block
-    from pipeline.layout import roles
-
     def block(x, y, widths, role=Role.BODY, size=10):
         lines = [Line("字" * round(w / size), Box(x, y + i * 15, x + w, y + i * 15 + size)) for i, w in enumerate(widths)]
         return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
@@ -447,9 +431,6 @@ def test_body_size_lines_across_two_columns_under_the_headline_are_the_lead():
 
 
 def test_a_piece_cut_off_a_body_line_is_not_a_subhead_but_the_last_line_of_a_heading_is():
-    from pipeline.document import Block
-    from pipeline.layout import roles
-
     def one_line(text, x, y, width, role=Role.SUBHEAD):
         line = Line(text, Box(x, y, x + width, y + 12))
         return Block(role, Direction.HORIZONTAL, line.box, [line])
@@ -463,9 +444,6 @@ def test_a_piece_cut_off_a_body_line_is_not_a_subhead_but_the_last_line_of_a_hea
 
 
 def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a_subhead():
-    from pipeline.document import Block
-    from pipeline.layout import roles
-
     def column(heading_gap):
         rows = [(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "神经科医生诊治。"), (0.5, "守住底线惠及民生一"), (2, "另据今日俄罗斯报"), (0, "道当地时间一二三四")]
         ys = [0, 15, 30, 45 + heading_gap, 60 + 2 * heading_gap, 75 + 2 * heading_gap]
@@ -477,9 +455,6 @@ def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a
 
 
 def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_not_its_subtitle():
-    from pipeline.document import Block
-    from pipeline.layout import roles
-
     def heading(text, y, height, role=Role.HEADLINE):
         line = Line(text, Box(0, y, len(text) * height * 0.9, y + height))
         return Block(role, Direction.HORIZONTAL, line.box, [line])

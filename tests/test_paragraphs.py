@@ -95,10 +95,10 @@ def test_an_indented_first_line_set_apart_as_its_own_block_runs_on_into_the_bloc
 def test_a_lone_indented_full_line_at_a_column_foot_runs_on_into_the_next_column():
     foot = horizontal_block([(2, "一二三四五六七八")], y=300)
     head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)
-    page = paragraphs.build(Page(blocks=[foot, head]))
+    paragraphs.build(Page(blocks=[foot, head]))
     assert head.paragraphs[0].continues
     foot = horizontal_block([(2, "一二三四五")], y=300)  # three characters short: its paragraph ends
-    page = paragraphs.build(Page(blocks=[foot, head]))
+    paragraphs.build(Page(blocks=[foot, head]))
     assert not head.paragraphs[0].continues
 
 
