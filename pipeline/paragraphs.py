@@ -31,6 +31,8 @@ INDENT_MAX_CHARS = 4.5
 # (a little short only when it also ends a sentence: engines often drop a final mark's box).
 SHORT_LINE_CHARS = 1.5
 SLIGHTLY_SHORT_CHARS = 0.8
+# ... unless the next column's head is not indented: then only a line this short ends the paragraph.
+UNINDENTED_SHORT_CHARS = 2.0
 # Two pieces on one line with at most this gap (characters) between them are one line of text.
 SAME_LINE_GAP_CHARS = 1.5
 # A lone line this close to one indent shorter than the column (in characters) is indented and full.
@@ -279,6 +281,9 @@ def _continues(previous: Block, block: Block) -> bool:
         return True
     shortfall = _last_line_shortfall(previous, block)
     ends_sentence = patterns.ends_sentence(previous.lines[-1].text)
+    unindented_head = len(block.lines) > 1 and geometry(block)[0].indent < INDENT_MIN_CHARS
+    if unindented_head and shortfall < UNINDENTED_SHORT_CHARS:
+        return True  # a new paragraph would be indented: the last line only measures short (a mark's narrow ink)
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
         return False
     if len(block.lines) == 1:

@@ -120,3 +120,16 @@ def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it
     far = horizontal_block([(0, "织")], y=60, role=Role.SUBTITLE)  # two line heights lower: another subtitle
     page = paragraphs.build(Page(blocks=[first, far]))
     assert len(list(reading_paragraphs(page))) == 2
+
+
+def test_a_column_head_without_indent_carries_on_a_last_line_that_only_measures_a_little_short():
+    column = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六七八。")])  # 1.0 short: the stop's narrow ink
+    head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)
+    paragraphs.build(Page(blocks=[column, head]))
+    assert head.paragraphs[0].continues
+    indented = horizontal_block([(2, "甲乙丙丁戊己庚辛"), (0, "甲乙。")], x=120)
+    paragraphs.build(Page(blocks=[column, indented]))
+    assert not indented.paragraphs[0].continues
+    short = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六。")])  # three characters short
+    paragraphs.build(Page(blocks=[short, head]))
+    assert not head.paragraphs[0].continues
