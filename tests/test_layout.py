@@ -464,3 +464,18 @@ def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_n
     subtitle = heading("——温州银监分局还明确了监管底线", 110, 30, Role.SUBHEAD)
     roles._resolve_heading_clusters([main, piece, subtitle], 20)
     assert [b.role for b in (main, piece, subtitle)] == [Role.HEADLINE, Role.HEADLINE, Role.SUBTITLE]
+
+
+def test_larger_lines_right_over_a_byline_are_the_headline_not_a_lead():
+    def block(rows, y, size, role):
+        lines = [Line(t, Box(0, y + i * size * 1.4, len(t) * size, y + i * size * 1.4 + size)) for i, t in enumerate(rows)]
+        return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    top = block(["4102.8米、5次、36度……", "我国深海采矿领域迎来自", "主研制“重器”"], 0, 12, Role.LEAD)
+    column = block(["刘珊，刘亮", "央视网消息：深海大洋海底蕴藏", "着丰富的矿产资源。"], 52, 10, Role.BODY)
+    roles._headlines_over_bylines([top, column], 10)
+    assert top.role is Role.HEADLINE
+    top.role = Role.LEAD
+    headline = block(["深海采矿迎来重器"], -30, 20, Role.HEADLINE)  # under a headline it stays the lead
+    roles._headlines_over_bylines([headline, top, column], 10)
+    assert top.role is Role.LEAD

@@ -95,6 +95,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
     _captions(blocks, pictures, body)
     _lone_subheads(blocks)
     _wide_leads(blocks, body)
+    _headlines_over_bylines(blocks, body)
 
 
 def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
@@ -306,6 +307,29 @@ def _wide_leads(blocks: list[Block], body: float) -> None:
         full_lines = all(l.box.width >= 0.8 * box.width for l in block.lines[:-1])  # one paragraph set across, not a jumble
         if under and over and full_lines and box.width >= LEAD_SPAN * max(c.box.width for c in under):
             block.role = Role.LEAD
+
+
+def _headlines_over_bylines(blocks: list[Block], body: float) -> None:
+    """Lines set larger than the body right over a byline (its own block, or the first line of the
+    column under them), with no heading over them, are the headline (set at a modest size; not a
+    lead: the byline follows the headline)."""
+    horizontal = [b for b in blocks if b.direction is Direction.HORIZONTAL]
+    for block in horizontal:
+        if block.role is not Role.LEAD or block_size(block) < LARGER_SIZE * body:
+            continue
+        box = block.box
+
+        def across(other: Block) -> bool:
+            return min(other.box.x1, box.x1) - max(other.box.x0, box.x0) > 0
+
+        def opens_with_byline(other: Block) -> bool:  # a byline block, or a column whose first line is one
+            first = other.lines[0].text
+            return other.role is Role.BYLINE or (other.role is Role.BODY and (is_byline(first) or matches("short_byline", first)))
+
+        byline_under = any(opens_with_byline(b) and across(b) and -0.5 * body <= b.box.y0 - box.y1 <= 1.5 * body for b in horizontal)
+        heading_over = any(b.role.is_heading and across(b) and -0.5 * body <= box.y0 - b.box.y1 <= 3 * body for b in horizontal)
+        if byline_under and not heading_over:
+            block.role = Role.HEADLINE
 
 
 def _line_gap(block: Block) -> float:
