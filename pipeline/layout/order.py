@@ -1,10 +1,12 @@
 """Reading order by a recursive XY-cut over blocks and pictures, guided by rules; articles from the cut tree.
 
 At each level the cut is chosen in this order: horizontal rules across the region, vertical
-rules, wide horizontal whitespace (between stacked articles), column gutters (left to right for
-horizontal text, right to left for vertical text), then any horizontal gap. Column blocks are whole
-column segments, so a headline spanning two of three columns leaves the third column's gutter free
-and a picture across columns is one more item in the cut.
+rules (first, when a rule runs down the whole region and the rules across it stop at it), wide
+horizontal whitespace (between stacked articles), column gutters (left to right for horizontal
+text, right to left for vertical text), then the widest horizontal gap. Vertical text stands in
+bands, so there any horizontal whitespace comes before the gutters. Column blocks are whole column
+segments, so a headline spanning two of three columns leaves the third column's gutter free and a
+picture across columns is one more item in the cut.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ WIDE_GAP = 1.5
 OVERLAP_ALLOWANCE = 0.35
 # A rule separates a region when it spans at least this fraction of it.
 RULE_SPAN = 0.5
+# A rule running down a region is cut first when it spans this much more of it than any rule across.
+RULE_LEAD = 0.15
 
 
 @dataclass
@@ -59,13 +63,26 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     # do not close a gutter (they still keep stacked articles apart)
     flowing = [i for i in items if i.block is not None and i.block.role is not Role.CAPTION]
     v_gaps = _gaps(flowing, axis=0, size=size) if flowing else []
-    h_ruled = [g for g in h_gaps if _ruled(g, separators.horizontal + separators.frame_horizontal, extent, axis=1)]
-    v_ruled = [g for g in v_gaps if _ruled(g, separators.vertical + separators.frame_vertical, extent, axis=0)]
+    h_cover = {g: _rule_cover(g, separators.horizontal + separators.frame_horizontal, extent, axis=1) for g in h_gaps}
+    v_cover = {g: _rule_cover(g, separators.vertical + separators.frame_vertical, extent, axis=0) for g in v_gaps}
+    h_ruled = _longest_ruled(h_cover)
+    v_ruled = _longest_ruled(v_cover)
     wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
-    # vertical text stands in bands one above the other: whitespace between bands comes before rules
-    # between columns (a scan's border lines run down the whole page)
-    priority = ((h_ruled, 1), (wide, 1), (v_ruled, 0)) if vertical_text else ((h_ruled, 1), (v_ruled, 0), (wide, 1))
-    for gaps, axis in priority + ((v_gaps, 0), (h_gaps, 1)):
+    # vertical text stands in bands one above the other, and its columns run down to the band's foot:
+    # any whitespace across the region lies between bands and comes before rules between columns
+    # (a scan's border lines run down the whole page)
+    if vertical_text:
+        priority = ((h_ruled, 1), (h_gaps, 1), (v_ruled, 0))
+    elif v_ruled and max(v_cover.values()) > max(h_cover.values(), default=0.0) + RULE_LEAD:
+        # a rule across part of the region that ends at a rule running down all of it (a T) only
+        # parts the articles on its own side: the longer rule is the first cut
+        priority = ((v_ruled, 0), (h_ruled, 1), (wide, 1))
+    else:
+        priority = ((h_ruled, 1), (v_ruled, 0), (wide, 1))
+    # with no gutter, rule or wide space left, the widest gap comes first: under a headline it is
+    # the space below the headline, not a line that happens to end level in every column
+    widest = [max(h_gaps, key=lambda g: g[1] - g[0])] if h_gaps else []
+    for gaps, axis in priority + ((v_gaps, 0), (widest, 1)):
         if gaps:
             return _split(items, gaps, axis, separators, size, right_to_left=axis == 0 and vertical_text)
     ordered = sorted(items, key=(lambda i: (-i.box.x1, i.box.y0)) if vertical_text else (lambda i: (i.box.y0, i.box.x0)))
@@ -118,28 +135,43 @@ def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]
     for item in items:
         low, high = (item.box.x0, item.box.x1) if axis == 0 else (item.box.y0, item.box.y1)
         shrink = min(margin, (high - low) / 4)
-        spans.append((low + shrink, high - shrink))
+        spans.append((low + shrink, high - shrink, shrink))
     spans.sort()
-    gaps, reach = [], spans[0][1]
-    for low, high in spans[1:]:
-        if low > reach:
-            gaps.append((reach - margin, low + margin))
-        reach = max(reach, high)
+    gaps, reach = [], spans[0]
+    for span in spans[1:]:
+        if span[0] > reach[1]:
+            gaps.append((reach[1] + reach[2], span[0] - span[2]))
+        if span[1] > reach[1]:
+            reach = span
     return gaps
+
+
+def _longest_ruled(cover: dict[tuple[float, float], float]) -> list[tuple[float, float]]:
+    """Gaps holding a rule that spans the region, leaving out those whose rule is much shorter than
+    the longest: a rule under part of the region is cut inside the part it bounds, after the rules
+    across all of it."""
+    best = max(cover.values(), default=0.0)
+    return [g for g, c in cover.items() if c >= RULE_SPAN and c >= best - RULE_LEAD]
 
 
 def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> bool:
     """A rule inside the gap that spans enough of the region across the gap."""
-    g0, g1 = gap
+    return _rule_cover(gap, rules, extent, axis) >= RULE_SPAN
+
+
+def _rule_cover(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> float:
+    """The largest fraction of the region, across the gap, that one rule inside the gap spans."""
+    g0, g1 = min(gap), max(gap)  # boxes overlapping a little leave a gap of negative width
+    best = 0.0
     for rule in rules:
         if axis == 1:
             position, low, high, region_low, region_high = rule.center[1], rule.x0, rule.x1, extent.x0, extent.x1
         else:
             position, low, high, region_low, region_high = rule.center[0], rule.y0, rule.y1, extent.y0, extent.y1
         covered = min(high, region_high) - max(low, region_low)
-        if g0 - 2 <= position <= g1 + 2 and covered >= RULE_SPAN * (region_high - region_low):
-            return True
-    return False
+        if g0 - 2 <= position <= g1 + 2 and region_high > region_low:
+            best = max(best, covered / (region_high - region_low))
+    return best
 
 
 def article_groups(items: list[Item], separators: Separators, size: float) -> list[list[Block]]:

@@ -1,0 +1,80 @@
+"""Reading order and articles (pipeline/layout/order.py) on small synthetic block layouts."""
+
+from __future__ import annotations
+
+from pipeline.document import Block, Box, Direction, Line, Role
+from pipeline.layout import order
+
+SIZE = 20.0  # body character size of every layout here
+
+
+def block(name: str, x0: float, y0: float, x1: float, y1: float, role: Role = Role.BODY) -> order.Item:
+    box = Box(x0, y0, x1, y1)
+    return order.Item(box, Block(role=role, box=box, lines=[Line(name, box, 0.99)]))
+
+
+def picture(x0: float, y0: float, x1: float, y1: float) -> order.Item:
+    return order.Item(Box(x0, y0, x1, y1))
+
+
+def names(groups: list[list[Block]]) -> list[list[str]]:
+    return [[b.lines[0].text for b in group] for group in groups]
+
+
+def hrule(x0: float, x1: float, y: float) -> Box:
+    return Box(x0, y - 1, x1, y + 1)
+
+
+def vrule(x: float, y0: float, y1: float) -> Box:
+    return Box(x - 1, y0, x + 1, y1)
+
+
+def test_rule_across_part_of_the_page_ending_at_a_rule_down_it_parts_only_its_side():
+    """A lead article across the top; below it a rule down the page between a left stack of two
+    articles (a rule between them) and a right article whose subhead gap happens to line up with
+    that rule. The rule down the page is cut first, so the right article is read whole."""
+    items = [
+        block("lead-head", 20, 0, 980, 60, Role.HEADLINE),
+        block("lead-body", 20, 80, 980, 200),
+        block("a-head", 20, 240, 580, 280, Role.HEADLINE),
+        block("a-1", 20, 300, 290, 600),
+        block("a-2", 310, 300, 580, 600),
+        block("b-head", 20, 640, 580, 680, Role.HEADLINE),
+        block("b-1", 20, 700, 290, 1000),
+        block("b-2", 310, 700, 580, 1000),
+        block("c-head", 620, 240, 980, 280, Role.HEADLINE),
+        block("c-1", 620, 300, 790, 610),
+        block("c-sub", 640, 640, 770, 660, Role.SUBHEAD),
+        block("c-1b", 620, 680, 790, 1000),
+        block("c-2", 810, 300, 980, 610),
+        picture(810, 630, 980, 1000),
+    ]
+    separators = order.Separators(horizontal=[hrule(0, 1000, 220), hrule(0, 600, 620)], vertical=[vrule(600, 230, 1000)])
+    assert names(order.article_groups(items, separators, SIZE)) == [
+        ["lead-head", "lead-body"],
+        ["a-head", "a-1", "a-2"],
+        ["b-head", "b-1", "b-2"],
+        ["c-head", "c-1", "c-sub", "c-1b", "c-2"],
+    ]
+
+
+def test_space_under_a_headline_is_cut_before_block_ends_that_happen_to_stand_level():
+    """Column blocks of three columns all end at about the same height: the narrow strip of white
+    across the page there is no article boundary; the wider space under the headline comes first."""
+    items = [block("head", 0, 0, 600, 40, Role.HEADLINE)]
+    for column, x in enumerate((0, 205, 410)):
+        items.append(block(f"{column + 1}a", x, 52, x + 190, 298 + column))
+        items.append(block(f"{column + 1}b", x, 304 + column, x + 190, 500))
+    assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["head", "1a", "1b", "2a", "2b", "3a", "3b"]]
+
+
+def test_vertical_bands_are_read_one_after_the_other_even_when_their_columns_line_up():
+    """Two bands of vertical columns on one grid, a little white between them: each band is read
+    right to left before the band below it."""
+    items = []
+    for band, (y0, y1) in enumerate(((0, 300), (316, 600))):
+        for column, x in enumerate((480, 450, 420, 390)):
+            role = Role.HEADLINE if column == 0 else Role.BODY
+            box = Box(x, y0, x + SIZE, y1)
+            items.append(order.Item(box, Block(role=role, direction=Direction.VERTICAL, box=box, lines=[Line(f"{band}{column}", box, 0.99, Direction.VERTICAL)])))
+    assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["00", "01", "02", "03"], ["10", "11", "12", "13"]]
