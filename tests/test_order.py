@@ -78,3 +78,36 @@ def test_vertical_bands_are_read_one_after_the_other_even_when_their_columns_lin
             box = Box(x, y0, x + SIZE, y1)
             items.append(order.Item(box, Block(role=role, direction=Direction.VERTICAL, box=box, lines=[Line(f"{band}{column}", box, 0.99, Direction.VERTICAL)])))
     assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["00", "01", "02", "03"], ["10", "11", "12", "13"]]
+
+
+def test_short_headline_centred_over_five_columns_opens_the_article_of_all_five():
+    """The headline and kicker are centred over the article but reach over the middle three
+    columns only: the first column (with the byline) is the article's start, not a piece of its own."""
+    items = [
+        block("kicker", 400, 0, 600, 30, Role.KICKER),
+        block("head", 300, 40, 700, 90, Role.HEADLINE),
+        block("byline", 0, 100, 150, 120, Role.BYLINE),
+        block("1", 0, 130, 190, 500),
+    ]
+    items += [block(str(n), x, 100, x + 190, 500) for n, x in ((2, 205), (3, 410), (4, 615), (5, 820))]
+    groups = names(order.article_groups(items, order.Separators([], []), SIZE))
+    assert [sorted(g) for g in groups] == [sorted(["kicker", "head", "byline", "1", "2", "3", "4", "5"])]
+    assert [n for n in groups[0] if n.isdigit()] == ["1", "2", "3", "4", "5"]
+
+
+def test_column_beside_an_off_centre_headline_stays_with_the_article_before():
+    """The long first column of an article, standing beside the next article's headline (set over
+    the other columns), is the rest of the article above, not the start of the next one."""
+    items = [
+        block("a-head", 0, 0, 600, 50, Role.HEADLINE),
+        block("a-1", 0, 70, 190, 600),
+        block("a-2", 205, 70, 395, 300),
+        block("a-3", 410, 70, 600, 300),
+        block("b-head", 205, 320, 600, 370, Role.HEADLINE),
+        block("b-1", 205, 380, 395, 600),
+        block("b-2", 410, 380, 600, 600),
+    ]
+    assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [
+        ["a-head", "a-1", "a-2", "a-3"],
+        ["b-head", "b-1", "b-2"],
+    ]

@@ -23,6 +23,8 @@ OVERLAP_ALLOWANCE = 0.35
 RULE_SPAN = 0.5
 # A rule running down a region is cut first when it spans this much more of it than any rule across.
 RULE_LEAD = 0.15
+# A headline is centred over a region when its middle is this many body characters from the region's.
+CENTRED = 2.0
 
 
 @dataclass
@@ -195,7 +197,7 @@ def article_groups(items: list[Item], separators: Separators, size: float) -> li
         host = max(above, key=lambda b: b.box.y1) if above else None
         at = next((n + 1 for n, g in enumerate(outer_groups) if any(b is host for b in g)), len(outer_groups))
         return outer_groups[:at] + inner_groups + outer_groups[at:]
-    return articles(xy_cut(items, separators, size))
+    return articles(xy_cut(items, separators, size), size)
 
 
 def _nested_regions(separators: Separators, size: float) -> list[tuple[Box, tuple[Box, Box]]]:
@@ -222,18 +224,18 @@ def leaves(tree: Node | Item) -> list[Item]:
     return [leaf for child in tree.children for leaf in leaves(child)]
 
 
-def articles(tree: Node | Item) -> list[list[Block]]:
+def articles(tree: Node | Item, size: float) -> list[list[Block]]:
     """Blocks grouped into articles, each opened by a headline, in reading order.
 
     Blocks read before any headline of their part of the tree belong to the article before them
     (the rest of an L-shaped article), unless a rule divides them; kickers belong to the headline
     after them; a body standing beside a vertical headline belongs to it.
     """
-    prefix, groups = _groups(tree)
+    prefix, groups = _groups(tree, size)
     return ([prefix] if prefix else []) + [g for g in groups if g]
 
 
-def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
+def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Block]]]:
     """(blocks before the first headline of this part, groups each opened by a headline)."""
     if isinstance(tree, Item):
         if tree.block is None:
@@ -242,16 +244,15 @@ def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
     prefix: list[Block] = []
     groups: list[list[Block]] = []
     carry: list[Block] = []  # headless blocks that belong to the next headline
-    results = [_groups(child) for child in tree.children]
+    results = [_groups(child, size) for child in tree.children]
     for index, ((head, opened), ruled) in enumerate(zip(results, tree.ruled)):
         if head:
             following = results[index + 1][1] if index + 1 < len(results) else []
             leading_kickers = _trailing_kickers(head)
             rest = head[: len(head) - len(leading_kickers)]
-            beside_vertical_headline = (
-                tree.side_by_side and not groups and following and following[0][0].direction is Direction.VERTICAL and not tree.ruled[index + 1]
-            )
-            if rest and beside_vertical_headline:
+            opens_next = tree.side_by_side and not groups and following and not tree.ruled[index + 1]
+            beside_vertical_headline = opens_next and following[0][0].direction is Direction.VERTICAL
+            if rest and opens_next and (beside_vertical_headline or _under_centred_headline(rest, following[0], tree, size)):
                 carry.extend(rest)
             elif rest and groups and (not ruled or _only_headings(groups[-1])):  # a headline has its text
                 groups[-1].extend(rest)
@@ -270,6 +271,18 @@ def _groups(tree: Node | Item) -> tuple[list[Block], list[list[Block]]]:
         else:
             prefix.extend(carry)
     return prefix, groups
+
+
+def _under_centred_headline(blocks: list[Block], group: list[Block], tree: Node, size: float) -> bool:
+    """A headline centred over all the columns of a side-by-side region, but too short to reach the
+    outer ones, opens the article of every column there: headless columns before it that start
+    below the headline's top are its first columns, not the tail of the article before."""
+    headline = next((b for b in group if b.role is Role.HEADLINE), None)
+    if headline is None or headline.direction is Direction.VERTICAL:
+        return False
+    extent = Box.enclosing([leaf.box for leaf in leaves(tree)])
+    centred = abs(headline.box.center[0] - extent.center[0]) <= CENTRED * size
+    return centred and all(b.box.y0 > headline.box.y0 for b in blocks)
 
 
 def _only_headings(blocks: list[Block]) -> bool:
