@@ -111,3 +111,42 @@ def test_column_beside_an_off_centre_headline_stays_with_the_article_before():
         ["a-head", "a-1", "a-2", "a-3"],
         ["b-head", "b-1", "b-2"],
     ]
+
+
+def test_lead_box_framed_in_two_of_three_columns_is_read_before_them_and_the_third_runs_beside_it():
+    """A framed lead box over the first two columns, the third column beside it, a picture across
+    the second and third columns below: lead, then column by column, the third from its top."""
+    items = [
+        block("head", 0, 0, 600, 50, Role.HEADLINE),
+        block("lead", 10, 80, 385, 390, Role.LEAD),
+        block("3-top", 410, 70, 600, 400),
+        picture(205, 400, 600, 550),
+        block("caption", 205, 560, 500, 580, Role.CAPTION),
+        block("1", 0, 424, 190, 800),
+        block("2", 205, 600, 395, 800),
+        block("3-foot", 410, 600, 600, 800),
+    ]
+    frame = Box(0, 70, 395, 400)
+    separators = order.Separators(
+        [],
+        [],
+        frame_horizontal=[Box(frame.x0, frame.y0, frame.x1, frame.y0 + 1), Box(frame.x0, frame.y1 - 1, frame.x1, frame.y1)],
+        frame_vertical=[Box(frame.x0, frame.y0, frame.x0 + 1, frame.y1), Box(frame.x1 - 1, frame.y0, frame.x1, frame.y1)],
+    )
+    groups = names(order.article_groups(items, separators, SIZE))
+    assert [n for n in groups[0] if n != "caption"] == ["head", "lead", "1", "2", "3-top", "3-foot"]
+
+
+def test_space_under_the_headings_is_cut_before_a_wider_space_lower_down():
+    """Headline and byline over a lead in two columns with the third column beside it: the space
+    under the lead is wider than the one under the byline, but the headings are cut off first."""
+    items = [
+        block("head", 0, 0, 600, 50, Role.HEADLINE),
+        block("byline", 200, 58, 400, 78, Role.BYLINE),
+        block("lead", 0, 90, 395, 400, Role.LEAD),
+        block("3-top", 410, 90, 600, 400),
+        block("1", 0, 424, 190, 800),
+        block("2", 205, 424, 395, 800),
+        block("3-foot", 410, 424, 600, 800),
+    ]
+    assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["head", "byline", "lead", "1", "2", "3-top", "3-foot"]]

@@ -21,6 +21,8 @@ WIDE_GAP = 1.5
 OVERLAP_ALLOWANCE = 0.35
 # A rule separates a region when it spans at least this fraction of it.
 RULE_SPAN = 0.5
+# A frame's edge separates a region when the frame spans at least this fraction of it.
+FRAME_SPAN = 0.9
 # A rule running down a region is cut first when it spans this much more of it than any rule across.
 RULE_LEAD = 0.15
 # A headline is centred over a region when its middle is this many body characters from the region's.
@@ -65,8 +67,8 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     # do not close a gutter (they still keep stacked articles apart)
     flowing = [i for i in items if i.block is not None and i.block.role is not Role.CAPTION]
     v_gaps = _gaps(flowing, axis=0, size=size) if flowing else []
-    h_cover = {g: _rule_cover(g, separators.horizontal + separators.frame_horizontal, extent, axis=1) for g in h_gaps}
-    v_cover = {g: _rule_cover(g, separators.vertical + separators.frame_vertical, extent, axis=0) for g in v_gaps}
+    h_cover = {g: _separator_cover(g, separators.horizontal, separators.frame_horizontal, extent, axis=1) for g in h_gaps}
+    v_cover = {g: _separator_cover(g, separators.vertical, separators.frame_vertical, extent, axis=0) for g in v_gaps}
     h_ruled = _longest_ruled(h_cover)
     v_ruled = _longest_ruled(v_cover)
     wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
@@ -81,9 +83,11 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
         priority = ((v_ruled, 0), (h_ruled, 1), (wide, 1))
     else:
         priority = ((h_ruled, 1), (v_ruled, 0), (wide, 1))
-    # with no gutter, rule or wide space left, the widest gap comes first: under a headline it is
-    # the space below the headline, not a line that happens to end level in every column
-    widest = [max(h_gaps, key=lambda g: g[1] - g[0])] if h_gaps else []
+    # with no gutter, rule or wide space left, something spans the columns: cut beside it, at the
+    # widest gap that a heading borders (the space under the headline, not a line that happens to
+    # end level in every column), else at the widest gap
+    by_heading = [g for g in h_gaps if _borders_heading(g, items)]
+    widest = [max(by_heading or h_gaps, key=lambda g: g[1] - g[0])] if h_gaps else []
     for gaps, axis in priority + ((v_gaps, 0), (widest, 1)):
         if gaps:
             return _split(items, gaps, axis, separators, size, right_to_left=axis == 0 and vertical_text)
@@ -148,6 +152,18 @@ def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]
     return gaps
 
 
+HEADINGS = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE, Role.BYLINE)
+
+
+def _borders_heading(gap: tuple[float, float], items: list[Item]) -> bool:
+    """The last item above the gap, or the first below it, is a heading."""
+    middle = (gap[0] + gap[1]) / 2
+    above = [i for i in items if i.box.center[1] < middle]
+    below = [i for i in items if i.box.center[1] >= middle]
+    nearest = ([max(above, key=lambda i: i.box.y1)] if above else []) + ([min(below, key=lambda i: i.box.y0)] if below else [])
+    return any(i.block is not None and i.block.role in HEADINGS for i in nearest)
+
+
 def _longest_ruled(cover: dict[tuple[float, float], float]) -> list[tuple[float, float]]:
     """Gaps holding a rule that spans the region, leaving out those whose rule is much shorter than
     the longest: a rule under part of the region is cut inside the part it bounds, after the rules
@@ -159,6 +175,13 @@ def _longest_ruled(cover: dict[tuple[float, float], float]) -> list[tuple[float,
 def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> bool:
     """A rule inside the gap that spans enough of the region across the gap."""
     return _rule_cover(gap, rules, extent, axis) >= RULE_SPAN
+
+
+def _separator_cover(gap: tuple[float, float], rules: list[Box], frame_edges: list[Box], extent: Box, axis: int) -> float:
+    """How much of the region a rule in the gap spans. A frame's edge counts only where the frame
+    spans nearly all the region: text may run on beside a framed lead box set into some columns."""
+    framed = _rule_cover(gap, frame_edges, extent, axis)
+    return max(_rule_cover(gap, rules, extent, axis), framed if framed >= FRAME_SPAN else 0.0)
 
 
 def _rule_cover(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> float:
