@@ -150,3 +150,21 @@ def test_space_under_the_headings_is_cut_before_a_wider_space_lower_down():
         block("3-foot", 410, 424, 600, 800),
     ]
     assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["head", "byline", "lead", "1", "2", "3-top", "3-foot"]]
+
+
+def test_padded_boxes_reaching_into_a_narrow_gutter_from_both_sides_still_leave_it():
+    """The detector pads line boxes by up to half a character, so across a one-character gutter the
+    blocks of two columns overlap a little; the columns are still read one after the other."""
+    items = []
+    for row in range(4):
+        y = 100 * row
+        items.append(block(f"1{row}", 0, y, 208, y + 80))
+        items.append(block(f"2{row}", 192, y, 400, y + 80))
+    groups = names(order.article_groups(items, order.Separators([], []), SIZE))
+    assert [n for g in groups for n in g] == ["10", "11", "12", "13", "20", "21", "22", "23"]
+
+
+def test_indented_heading_line_over_a_short_one_is_not_two_columns():
+    """The white left of an indented line above a short one that starts at the margin is no gutter."""
+    items = [block("first", 100, 0, 400, 20, Role.SUBHEAD), block("second", 0, 26, 110, 46, Role.SUBHEAD)]
+    assert [n for g in names(order.article_groups(items, order.Separators([], []), SIZE)) for n in g] == ["first", "second"]

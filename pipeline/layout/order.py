@@ -17,8 +17,9 @@ from pipeline.document import Block, Box, Direction, Role
 
 # Horizontal whitespace at least this many body character sizes high separates stacked articles.
 WIDE_GAP = 1.5
-# Items may overlap by up to twice this many characters and still leave a gap between them.
-OVERLAP_ALLOWANCE = 0.35
+# Items may overlap by up to twice this many characters and still leave a gap between them (the
+# detector pads line boxes by up to half a character on each side).
+OVERLAP_ALLOWANCE = 0.5
 # A rule separates a region when it spans at least this fraction of it.
 RULE_SPAN = 0.5
 # A frame's edge separates a region when the frame spans at least this fraction of it.
@@ -66,7 +67,7 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     # text runs down a column past a picture set across columns, so pictures and their captions
     # do not close a gutter (they still keep stacked articles apart)
     flowing = [i for i in items if i.block is not None and i.block.role is not Role.CAPTION]
-    v_gaps = _gaps(flowing, axis=0, size=size) if flowing else []
+    v_gaps = [g for g in _gaps(flowing, axis=0, size=size) if _stand_beside(g, flowing)] if flowing else []
     h_cover = {g: _separator_cover(g, separators.horizontal, separators.frame_horizontal, extent, axis=1) for g in h_gaps}
     v_cover = {g: _separator_cover(g, separators.vertical, separators.frame_vertical, extent, axis=0) for g in v_gaps}
     h_ruled = _longest_ruled(h_cover)
@@ -150,6 +151,15 @@ def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]
         if span[1] > reach[1]:
             reach = span
     return gaps
+
+
+def _stand_beside(gap: tuple[float, float], items: list[Item]) -> bool:
+    """Something on each side of a vertical gap at the same height: a gutter, not the white beside
+    the short or indented line of a heading that stands above another one."""
+    middle = (gap[0] + gap[1]) / 2
+    left = [i.box for i in items if i.box.center[0] < middle]
+    right = [i.box for i in items if i.box.center[0] >= middle]
+    return any(min(a.y1, b.y1) > max(a.y0, b.y0) for a in left for b in right)
 
 
 HEADINGS = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE, Role.BYLINE)
