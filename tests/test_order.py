@@ -168,3 +168,17 @@ def test_indented_heading_line_over_a_short_one_is_not_two_columns():
     """The white left of an indented line above a short one that starts at the margin is no gutter."""
     items = [block("first", 100, 0, 400, 20, Role.SUBHEAD), block("second", 0, 26, 110, 46, Role.SUBHEAD)]
     assert [n for g in names(order.article_groups(items, order.Separators([], []), SIZE)) for n in g] == ["first", "second"]
+
+
+def test_vertical_headline_at_the_right_of_an_article_opens_all_the_columns_left_of_it():
+    """A vertical headline stands at the top right of a four-column article, the fourth column set
+    below it: the headline opens the article, and the three columns before it belong to it."""
+    items = [
+        block("1", 0, 0, 190, 800),
+        block("2", 205, 0, 395, 800),
+        block("3", 410, 0, 600, 800),
+        order.Item(Box(700, 0, 740, 400), Block(role=Role.HEADLINE, direction=Direction.VERTICAL, box=Box(700, 0, 740, 400), lines=[Line("head", Box(700, 0, 740, 400), 0.99, Direction.VERTICAL)])),
+        block("4", 615, 420, 805, 800),
+    ]
+    groups = names(order.article_groups(items, order.Separators([], []), SIZE))
+    assert len(groups) == 1 and sorted(groups[0]) == ["1", "2", "3", "4", "head"]

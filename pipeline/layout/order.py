@@ -280,12 +280,11 @@ def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Bloc
     results = [_groups(child, size) for child in tree.children]
     for index, ((head, opened), ruled) in enumerate(zip(results, tree.ruled)):
         if head:
-            following = results[index + 1][1] if index + 1 < len(results) else []
+            following = _next_opened(results, tree, index) if tree.side_by_side and not groups else None
             leading_kickers = _trailing_kickers(head)
             rest = head[: len(head) - len(leading_kickers)]
-            opens_next = tree.side_by_side and not groups and following and not tree.ruled[index + 1]
-            beside_vertical_headline = opens_next and following[0][0].direction is Direction.VERTICAL
-            if rest and opens_next and (beside_vertical_headline or _under_centred_headline(rest, following[0], tree, size)):
+            beside_vertical_headline = following is not None and following[0].direction is Direction.VERTICAL
+            if rest and following is not None and (beside_vertical_headline or _under_centred_headline(rest, following, tree, size)):
                 carry.extend(rest)
             elif rest and groups and (not ruled or _only_headings(groups[-1])):  # a headline has its text
                 groups[-1].extend(rest)
@@ -304,6 +303,17 @@ def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Bloc
         else:
             prefix.extend(carry)
     return prefix, groups
+
+
+def _next_opened(results: list[tuple[list[Block], list[list[Block]]]], tree: Node, index: int) -> list[Block] | None:
+    """The first group opened by a part after part `index` of a side-by-side region, if no rule
+    stands between them (the columns beside a headline may lie several parts before it)."""
+    for later in range(index + 1, len(results)):
+        if tree.ruled[later]:
+            return None
+        if results[later][1]:
+            return results[later][1][0]
+    return None
 
 
 def _under_centred_headline(blocks: list[Block], group: list[Block], tree: Node, size: float) -> bool:
