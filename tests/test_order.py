@@ -182,3 +182,54 @@ def test_vertical_headline_at_the_right_of_an_article_opens_all_the_columns_left
     ]
     groups = names(order.article_groups(items, order.Separators([], []), SIZE))
     assert len(groups) == 1 and sorted(groups[0]) == ["1", "2", "3", "4", "head"]
+
+
+def test_rules_around_a_lead_under_the_headline_do_not_end_the_article():
+    """A lead set between two rules under the headline; the columns below the second rule are the
+    article's body, not a headless article of their own."""
+    items = [
+        block("head", 0, 0, 600, 50, Role.HEADLINE),
+        block("lead", 100, 80, 500, 110),
+        block("1", 0, 140, 290, 500),
+        block("2", 310, 140, 600, 500),
+    ]
+    separators = order.Separators([hrule(0, 600, 65), hrule(0, 600, 125)], [])
+    assert names(order.article_groups(items, separators, SIZE)) == [["head", "lead", "1", "2"]]
+
+
+def test_article_below_a_rule_with_its_own_headline_stays_apart():
+    items = [
+        block("a-head", 0, 0, 600, 50, Role.HEADLINE),
+        block("a-1", 0, 70, 290, 300),
+        block("a-2", 310, 70, 600, 300),
+        block("b-head", 0, 340, 600, 390, Role.HEADLINE),
+        block("b-1", 0, 410, 600, 600),
+    ]
+    assert names(order.article_groups(items, order.Separators([hrule(0, 600, 320)], []), SIZE)) == [
+        ["a-head", "a-1", "a-2"],
+        ["b-head", "b-1"],
+    ]
+
+
+def test_headline_read_in_two_pieces_opens_one_article():
+    """The engine returns a two-part headline as two pieces at the space between the parts."""
+    items = [
+        block("head-1", 0, 0, 280, 50, Role.HEADLINE),
+        block("head-2", 320, 0, 600, 50, Role.HEADLINE),
+        block("1", 0, 70, 190, 400),
+        block("2", 205, 70, 395, 400),
+        block("3", 410, 70, 600, 400),
+    ]
+    assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["head-1", "head-2", "1", "2", "3"]]
+
+
+def test_headlines_of_two_articles_side_by_side_stay_apart():
+    """Two articles side by side with their headlines on one level, a gutter wider than two headline
+    characters apart."""
+    items = [
+        block("a-head", 0, 0, 400, 50, Role.HEADLINE),
+        block("a-1", 0, 70, 400, 400),
+        block("b-head", 600, 0, 1000, 50, Role.HEADLINE),
+        block("b-1", 600, 70, 1000, 400),
+    ]
+    assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["a-head", "a-1"], ["b-head", "b-1"]]

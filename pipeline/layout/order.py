@@ -26,6 +26,9 @@ RULE_SPAN = 0.5
 FRAME_SPAN = 0.9
 # A rule running down a region is cut first when it spans this much more of it than any rule across.
 RULE_LEAD = 0.15
+# Text below a headline is within its span when it reaches past either end by at most this fraction
+# of the headline's width.
+UNDER_HEADLINE = 0.25
 # A headline is centred over a region when its middle is this many body characters from the region's.
 CENTRED = 2.0
 
@@ -286,7 +289,7 @@ def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Bloc
             beside_vertical_headline = following is not None and following[0].direction is Direction.VERTICAL
             if rest and following is not None and (beside_vertical_headline or _under_centred_headline(rest, following, tree, size)):
                 carry.extend(rest)
-            elif rest and groups and (not ruled or _only_headings(groups[-1])):  # a headline has its text
+            elif rest and groups and (not ruled or _only_headings(groups[-1]) or _under_headline(rest, groups[-1], size)):  # a headline has its text
                 groups[-1].extend(rest)
             elif rest and groups:
                 groups.append(rest)  # ruled off from what came before: a piece of its own
@@ -296,7 +299,10 @@ def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Bloc
         for group in opened:
             group[:0] = carry
             carry = []
-            groups.append(group)
+            if groups and not ruled and _headline_goes_on(groups[-1], group):
+                groups[-1].extend(group)
+            else:
+                groups.append(group)
     if carry:
         if groups:
             groups[-1].extend(carry)
@@ -326,6 +332,33 @@ def _under_centred_headline(blocks: list[Block], group: list[Block], tree: Node,
     extent = Box.enclosing([leaf.box for leaf in leaves(tree)])
     centred = abs(headline.box.center[0] - extent.center[0]) <= CENTRED * size
     return centred and all(b.box.y0 > headline.box.y0 for b in blocks)
+
+
+def _under_headline(blocks: list[Block], group: list[Block], size: float) -> bool:
+    """Blocks within the span of the headline of the group above them: a rule between them sets off
+    a lead or the headings from the body, it does not end the article (its headline spans its
+    columns, and the next article brings its own)."""
+    headline = next((b for b in group if b.role is Role.HEADLINE and b.direction is Direction.HORIZONTAL), None)
+    if headline is None:
+        return False
+    text = [b.box for b in blocks if b.role is not Role.CAPTION] or [b.box for b in blocks]  # pictures may reach further
+    extent = Box.enclosing(text)
+    reach = UNDER_HEADLINE * headline.box.width  # a headline shorter than its columns is centred over them
+    within = headline.box.x0 - reach <= extent.x0 and extent.x1 <= headline.box.x1 + reach
+    return within and extent.y0 >= headline.box.y1 - size
+
+
+def _headline_goes_on(before: list[Block], group: list[Block]) -> bool:
+    """A headline in two pieces (the engine splits it at the space between its parts): the group
+    opens with a headline standing level with the headline that ends a group of headings only, in
+    the same type, less than two of its characters to the right."""
+    if not _only_headings(before) or group[0].role is not Role.HEADLINE or before[-1].role is not Role.HEADLINE:
+        return False
+    left, right = before[-1].box, group[0].box
+    low = min(left.height, right.height)
+    level = min(left.y1, right.y1) - max(left.y0, right.y0) >= 0.6 * low
+    same_type = abs(left.height - right.height) <= 0.25 * max(left.height, right.height)
+    return level and same_type and 0 <= right.x0 - left.x1 <= 2 * low
 
 
 def _only_headings(blocks: list[Block]) -> bool:
