@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from pipeline.document import Block, Box, Direction, Line, Role
 from pipeline.layout import order
 
@@ -233,3 +236,28 @@ def test_headlines_of_two_articles_side_by_side_stay_apart():
         block("b-1", 600, 70, 1000, 400),
     ]
     assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["a-head", "a-1"], ["b-head", "b-1"]]
+
+
+def test_thin_box_inside_the_padded_edge_of_another_is_cut_off_cleanly():
+    """A speck-thin box lying inside the edge of a taller box: the cut between them puts each on
+    its own side (cutting in the middle of the untrimmed gap would put both on one side, forever)."""
+    items = [block("thin", 0, 10, 100, 14), block("tall", 0, 9, 100, 100)]
+    assert sorted(leaf.block.lines[0].text for leaf in order.leaves(order.xy_cut(items, order.Separators([], []), SIZE))) == ["tall", "thin"]
+
+
+boxes = st.tuples(st.integers(0, 900), st.integers(0, 900), st.integers(1, 300), st.integers(1, 300))
+
+
+@given(st.lists(boxes, min_size=1, max_size=25), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_every_block_is_read_exactly_once(rectangles, vertical):
+    """Whatever the geometry, the cut ends and every block comes out once, in one article or another."""
+    direction = Direction.VERTICAL if vertical else Direction.HORIZONTAL
+    items = []
+    for n, (x, y, w, h) in enumerate(rectangles):
+        box = Box(x, y, x + w, y + h)
+        role = Role.HEADLINE if n % 5 == 0 else Role.BODY
+        items.append(order.Item(box, Block(role=role, direction=direction, box=box, lines=[Line(str(n), box, 0.9, direction)])))
+    separators = order.Separators([hrule(0, 1200, 450)], [vrule(450, 0, 1200)])
+    read = [n for group in names(order.article_groups(items, separators, SIZE)) for n in group]
+    assert sorted(read, key=int) == [str(n) for n in range(len(rectangles))]

@@ -12,6 +12,7 @@ picture across columns is one more item in the cut.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pipeline.document import Block, Box, Direction, Role
 
@@ -31,6 +32,19 @@ RULE_LEAD = 0.15
 UNDER_HEADLINE = 0.25
 # A headline is centred over a region when its middle is this many body characters from the region's.
 CENTRED = 2.0
+
+
+class Gap(NamedTuple):
+    """White between boxes along one axis: from `low` to `high` (the untrimmed boxes' edges, so the
+    width is negative where padded boxes overlap a little), cut at `at`, between the trimmed boxes."""
+
+    low: float
+    high: float
+    at: float
+
+    @property
+    def width(self) -> float:
+        return self.high - self.low
 
 
 @dataclass
@@ -75,7 +89,7 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     v_cover = {g: _separator_cover(g, separators.vertical, separators.frame_vertical, extent, axis=0) for g in v_gaps}
     h_ruled = _longest_ruled(h_cover)
     v_ruled = _longest_ruled(v_cover)
-    wide = [g for g in h_gaps if g[1] - g[0] >= WIDE_GAP * size]
+    wide = [g for g in h_gaps if g.width >= WIDE_GAP * size]
     # vertical text stands in bands one above the other, and its columns run down to the band's foot:
     # any whitespace across the region lies between bands and comes before rules between columns
     # (a scan's border lines run down the whole page)
@@ -91,7 +105,7 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     # widest gap that a heading borders (the space under the headline, not a line that happens to
     # end level in every column), else at the widest gap
     by_heading = [g for g in h_gaps if _borders_heading(g, items)]
-    widest = [max(by_heading or h_gaps, key=lambda g: g[1] - g[0])] if h_gaps else []
+    widest = [max(by_heading or h_gaps, key=lambda g: g.width)] if h_gaps else []
     for gaps, axis in priority + ((v_gaps, 0), (widest, 1)):
         if gaps:
             return _split(items, gaps, axis, separators, size, right_to_left=axis == 0 and vertical_text)
@@ -99,14 +113,14 @@ def xy_cut(items: list[Item], separators: Separators, size: float) -> Node | Ite
     return Node(children=list(ordered), ruled=[False] * len(ordered))
 
 
-def _split(items: list[Item], gaps: list[tuple[float, float]], axis: int, separators: Separators, size: float, right_to_left: bool) -> Node:
-    cuts = sorted(gaps)
+def _split(items: list[Item], gaps: list[Gap], axis: int, separators: Separators, size: float, right_to_left: bool) -> Node:
+    cuts = sorted(gaps, key=lambda g: g.at)
     bands: list[list[Item]] = [[] for _ in range(len(cuts) + 1)]
     for item in items:
         low = item.box.x0 if axis == 0 else item.box.y0
         high = item.box.x1 if axis == 0 else item.box.y1
         middle = (low + high) / 2
-        index = sum(1 for g0, g1 in cuts if middle >= (g0 + g1) / 2)
+        index = sum(1 for g in cuts if middle >= g.at)
         bands[index].append(item)
     extent = Box.enclosing([i.box for i in items])
     rules = separators.vertical if axis == 0 else separators.horizontal
@@ -134,7 +148,7 @@ def _mostly_vertical(items: list[Item]) -> bool:
     return vertical > horizontal
 
 
-def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]]:
+def _gaps(items: list[Item], axis: int, size: float) -> list[Gap]:
     """Empty bands across all items along `axis` (0: x, vertical gaps; 1: y, horizontal gaps).
 
     Items are trimmed by OVERLAP_ALLOWANCE characters at each end first, so a headline that runs
@@ -150,34 +164,32 @@ def _gaps(items: list[Item], axis: int, size: float) -> list[tuple[float, float]
     gaps, reach = [], spans[0]
     for span in spans[1:]:
         if span[0] > reach[1]:
-            gaps.append((reach[1] + reach[2], span[0] - span[2]))
+            gaps.append(Gap(reach[1] + reach[2], span[0] - span[2], (reach[1] + span[0]) / 2))
         if span[1] > reach[1]:
             reach = span
     return gaps
 
 
-def _stand_beside(gap: tuple[float, float], items: list[Item]) -> bool:
+def _stand_beside(gap: Gap, items: list[Item]) -> bool:
     """Something on each side of a vertical gap at the same height: a gutter, not the white beside
     the short or indented line of a heading that stands above another one."""
-    middle = (gap[0] + gap[1]) / 2
-    left = [i.box for i in items if i.box.center[0] < middle]
-    right = [i.box for i in items if i.box.center[0] >= middle]
+    left = [i.box for i in items if i.box.center[0] < gap.at]
+    right = [i.box for i in items if i.box.center[0] >= gap.at]
     return any(min(a.y1, b.y1) > max(a.y0, b.y0) for a in left for b in right)
 
 
 HEADINGS = (Role.KICKER, Role.HEADLINE, Role.SUBTITLE, Role.BYLINE)
 
 
-def _borders_heading(gap: tuple[float, float], items: list[Item]) -> bool:
+def _borders_heading(gap: Gap, items: list[Item]) -> bool:
     """The last item above the gap, or the first below it, is a heading."""
-    middle = (gap[0] + gap[1]) / 2
-    above = [i for i in items if i.box.center[1] < middle]
-    below = [i for i in items if i.box.center[1] >= middle]
+    above = [i for i in items if i.box.center[1] < gap.at]
+    below = [i for i in items if i.box.center[1] >= gap.at]
     nearest = ([max(above, key=lambda i: i.box.y1)] if above else []) + ([min(below, key=lambda i: i.box.y0)] if below else [])
     return any(i.block is not None and i.block.role in HEADINGS for i in nearest)
 
 
-def _longest_ruled(cover: dict[tuple[float, float], float]) -> list[tuple[float, float]]:
+def _longest_ruled(cover: dict[Gap, float]) -> list[Gap]:
     """Gaps holding a rule that spans the region, leaving out those whose rule is much shorter than
     the longest: a rule under part of the region is cut inside the part it bounds, after the rules
     across all of it."""
@@ -185,21 +197,21 @@ def _longest_ruled(cover: dict[tuple[float, float], float]) -> list[tuple[float,
     return [g for g, c in cover.items() if c >= RULE_SPAN and c >= best - RULE_LEAD]
 
 
-def _ruled(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> bool:
+def _ruled(gap: Gap, rules: list[Box], extent: Box, axis: int) -> bool:
     """A rule inside the gap that spans enough of the region across the gap."""
     return _rule_cover(gap, rules, extent, axis) >= RULE_SPAN
 
 
-def _separator_cover(gap: tuple[float, float], rules: list[Box], frame_edges: list[Box], extent: Box, axis: int) -> float:
+def _separator_cover(gap: Gap, rules: list[Box], frame_edges: list[Box], extent: Box, axis: int) -> float:
     """How much of the region a rule in the gap spans. A frame's edge counts only where the frame
     spans nearly all the region: text may run on beside a framed lead box set into some columns."""
     framed = _rule_cover(gap, frame_edges, extent, axis)
     return max(_rule_cover(gap, rules, extent, axis), framed if framed >= FRAME_SPAN else 0.0)
 
 
-def _rule_cover(gap: tuple[float, float], rules: list[Box], extent: Box, axis: int) -> float:
+def _rule_cover(gap: Gap, rules: list[Box], extent: Box, axis: int) -> float:
     """The largest fraction of the region, across the gap, that one rule inside the gap spans."""
-    g0, g1 = min(gap), max(gap)  # boxes overlapping a little leave a gap of negative width
+    g0, g1 = min(gap.low, gap.high), max(gap.low, gap.high)  # padded boxes may overlap a little
     best = 0.0
     for rule in rules:
         if axis == 1:
