@@ -261,3 +261,25 @@ def test_every_block_is_read_exactly_once(rectangles, vertical):
     separators = order.Separators([hrule(0, 1200, 450)], [vrule(450, 0, 1200)])
     read = [n for group in names(order.article_groups(items, separators, SIZE)) for n in group]
     assert sorted(read, key=int) == [str(n) for n in range(len(rectangles))]
+
+
+def vertical(name: str, x0: float, y0: float, x1: float, y1: float, role: Role = Role.BODY) -> order.Item:
+    box = Box(x0, y0, x1, y1)
+    return order.Item(box, Block(role=role, direction=Direction.VERTICAL, box=box, lines=[Line(name, box, 0.99, Direction.VERTICAL)]))
+
+
+def test_vertical_columns_right_of_the_next_articles_headline_end_the_article_before():
+    """Vertical text, read right to left, in two bands: the first article runs on into the lower
+    band, right of the second article's headline; its column farther right is not taken into the
+    second article."""
+    items = [
+        vertical("a-head", 560, 0, 600, 300, Role.HEADLINE),
+        vertical("a-1", 520, 0, 540, 300),
+        vertical("a-2", 490, 0, 510, 300),
+        vertical("a-3", 520, 330, 540, 600),
+        vertical("a-4", 490, 330, 510, 600),
+        vertical("b-head", 440, 330, 470, 600, Role.HEADLINE),
+        vertical("b-1", 400, 330, 420, 600),
+    ]
+    groups = names(order.article_groups(items, order.Separators([], []), SIZE))
+    assert groups[0][:4] == ["a-head", "a-1", "a-2", "a-3"]

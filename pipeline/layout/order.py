@@ -295,7 +295,7 @@ def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Bloc
     results = [_groups(child, size) for child in tree.children]
     for index, ((head, opened), ruled) in enumerate(zip(results, tree.ruled)):
         if head:
-            following = _next_opened(results, tree, index) if tree.side_by_side and not groups else None
+            following = _next_opened(results, tree, index, _mostly_vertical([Item(b.box, b) for b in head])) if tree.side_by_side and not groups else None
             leading_kickers = _trailing_kickers(head)
             rest = head[: len(head) - len(leading_kickers)]
             beside_vertical_headline = following is not None and following[0].direction is Direction.VERTICAL
@@ -323,10 +323,13 @@ def _groups(tree: Node | Item, size: float) -> tuple[list[Block], list[list[Bloc
     return prefix, groups
 
 
-def _next_opened(results: list[tuple[list[Block], list[list[Block]]]], tree: Node, index: int) -> list[Block] | None:
+def _next_opened(results: list[tuple[list[Block], list[list[Block]]]], tree: Node, index: int, vertical_text: bool) -> list[Block] | None:
     """The first group opened by a part after part `index` of a side-by-side region, if no rule
-    stands between them (the columns beside a headline may lie several parts before it)."""
-    for later in range(index + 1, len(results)):
+    stands between them. Horizontal columns left of a headline standing at an article's right may
+    lie several parts before it; vertical text reads from the headline on, so there only the part
+    right beside it is looked at (parts further right end the article before)."""
+    last = index + 2 if vertical_text else len(results)
+    for later in range(index + 1, min(last, len(results))):
         if tree.ruled[later]:
             return None
         if results[later][1]:
