@@ -321,6 +321,18 @@ def test_text_missed_by_the_page_ocr_is_reread_and_photos_are_not():
     assert "春风吹绿万顷良田" in texts(page)
 
 
+def test_line_ends_read_again_from_a_region_are_dropped_and_missed_lines_kept():
+    """On a skewed page the upright boxes of a column's lines stop short of their last characters;
+    re-reading that strip returns the line ends again, which the page lines already hold."""
+    lines = [Line("今年以来全市经济运行", Box(100, 100 + 40 * r, 400, 130 + 40 * r), 0.9) for r in range(3)]
+    ends = [Line("运行", Box(380, 100 + 40 * r, 440, 130 + 40 * r), 0.9) for r in range(3)]
+    missed = Line("稳中有进", Box(100, 300, 220, 330), 0.9)
+    engine = RegionEngine(ends + [missed])
+    image = np.full((400, 500), 255, np.uint8)
+    read = layout._read_missed_text(list(lines), [(Box(380, 100, 440, 330), Direction.HORIZONTAL)], image, engine, None, {})
+    assert [l.text for l in read] == [l.text for l in lines] + ["稳中有进"]
+
+
 def test_article_inside_the_l_of_another_is_read_after_it():
     """Rules box article B into the lower right; article A reads its three columns first."""
     sheet = Sheet(1000, 1000)
