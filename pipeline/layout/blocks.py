@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from statistics import median
 
+from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line
 
 # Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
@@ -36,6 +37,9 @@ GUTTER_VOTES = 3
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
+# Full-width punctuation inks only part of its cell (，。、 the left corner, （ the right half): at
+# a line's end the box may stop this many cells short of the type's cells.
+EDGE_PUNCTUATION_CELLS = 0.6
 
 
 @lru_cache(maxsize=65536)
@@ -63,6 +67,13 @@ def size_range(line: Line) -> tuple[float, float]:
     return min(low, thickness), min(high, thickness)
 
 
+def _partly_inked(char: str) -> bool:
+    """Full-width punctuation, and Chinese quotes (“”, ambiguous width): a mark in one corner or
+    half of its cell (dashes and ellipses fill theirs)."""
+    category, width = unicodedata.category(char), unicodedata.east_asian_width(char)
+    return category.startswith("P") and (width in ("W", "F") or category in ("Pi", "Pf")) and category != "Pd"
+
+
 def line_size(line: Line) -> float:
     """The type size of a line (middle of its size range)."""
     low, high = size_range(line)
@@ -71,9 +82,23 @@ def line_size(line: Line) -> float:
 
 def similar_size(a: Line, b: Line, tolerance: float) -> bool:
     """Whether two lines can be set in the same type, allowing `tolerance` between their sizes."""
-    low_a, high_a = size_range(a)
-    low_b, high_b = size_range(b)
+    low_a, high_a = _possible_sizes(a)
+    low_b, high_b = _possible_sizes(b)
     return max(low_a, low_b) <= min(high_a, high_b) * (1 + tolerance)
+
+
+def _possible_sizes(line: Line) -> tuple[float, float]:
+    """The size range, widened upwards where full-width punctuation ends the line: its box stops
+    short of the punctuation's cell, so the pitch reads small ("撤出占领区。" under a full line)."""
+    low, high = size_range(line)
+    text = line.text.strip()
+    edges = sum(_partly_inked(ch) for ch in {0: text[:1], 1: text[-1:]}.values() if ch) if len(text) >= 2 else 0
+    if edges:
+        assert line.box is not None
+        length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
+        thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+        high = max(high, min(thickness, length / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
+    return low, high
 
 
 def join_fragments(lines: list[Line], separators: list[Box]) -> list[Line]:
@@ -390,7 +415,9 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
     """Greedy: attach each line to the open block it continues best, else open a new block.
 
     Lines come sorted along the reading axis, so a block whose last line lies farther behind than
-    any allowed gap is closed and no longer searched (keeps dense pages near-linear).
+    any allowed gap is closed and no longer searched (keeps dense pages near-linear). A line that
+    ends a caption ("（本报记者 XXX 摄）") closes its block: the text under a picture's caption is
+    the column going on, set in other type, often at body spacing.
     """
     blocks: list[Block] = []
     extents: list[Box] = []
@@ -411,11 +438,20 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
         if best is None:
             blocks.append(Block(direction=direction, lines=[line]))
             extents.append(line.box)
-            open_blocks.append(len(blocks) - 1)
+            best = len(blocks) - 1
+            open_blocks.append(best)
         else:
             blocks[best].lines.append(line)
             extents[best] = extents[best].union(line.box)
+        if _ends_caption(line.text):
+            open_blocks.remove(best)
     return blocks
+
+
+def _ends_caption(text: str) -> bool:
+    """A line closing a picture caption: the credit in brackets at its end ("（资料图片）", "（XXX 摄）")."""
+    text = text.strip()
+    return text.endswith(("）", ")")) and patterns.is_caption(text)
 
 
 def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:

@@ -1,0 +1,74 @@
+"""Column blocks on real-OCR geometry: the box quirks an engine's lines show around justified
+text, pictures, captions and frames (synthetic line sets, no models)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pipeline import layout
+from pipeline.document import Box, Direction, Line
+from pipeline.layout import blocks
+
+SIZE = 32.0
+
+
+def line(text: str, x0: float, x1: float, y: float, size: float = SIZE) -> Line:
+    return Line(text, Box(x0, y, x1, y + size * 1.2), 0.99)
+
+
+def block_texts(lines: list[Line], separators: list[Box] = ()) -> list[list[str]]:
+    return [[l.text for l in b.lines] for b in blocks.group_lines(lines, list(separators))]
+
+
+def test_lines_ending_in_punctuation_stay_in_their_justified_column():
+    # OCR boxes end at the ink: a closing "。" or "，" leaves most of its cell outside the box, and
+    # justification spreads an indented first line, so the pitches of one column differ by ~15%
+    column = [
+        line("中国常驻联合国副代表耿爽在安理会表", 0, 522, 0),
+        line("撤出占领区。", 0, 188, 52),
+        line("耿爽强调，国际社会应推动刚", 64, 522, 104),
+        line("果（金）武装团伙停火止暴。他说，", 0, 502, 156),
+        line("仅仅最近3个月，就有500多名平民", 0, 522, 208),
+    ]
+    assert block_texts(column) == [[l.text for l in column]]
+
+
+def test_larger_type_ending_in_punctuation_is_not_joined():
+    column = [
+        line("中国常驻联合国副代表耿爽在安理会表", 0, 522, 0),
+        line("深海采矿迎来重器。", 0, 9 * 40 - 24, 52, size=40),
+    ]
+    assert len(block_texts(column)) == 2
+
+
+def test_caption_credit_closes_its_block():
+    # the caption under a picture (boxes as the engine gave them), then the column going on under
+    # it at body spacing in type the pitch cannot tell from the caption's
+    lines = [
+        Line("耿爽说。(本报记者刘建超摄)", Box(636, 1157, 1043, 1193), 0.99),
+        Line("安全稳定和改善人道主义状况提供", Box(640, 1217, 1160, 1249), 0.99),
+        Line("建设性帮助，推动刚果（金）东部", Box(640, 1268, 1160, 1301), 0.99),
+    ]
+    assert block_texts(lines) == [["耿爽说。(本报记者刘建超摄)"], ["安全稳定和改善人道主义状况提供", "建设性帮助，推动刚果（金）东部"]]
+
+
+class RegionReader:
+    """Reads a region as the engine does: the given lines, whatever the region."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+
+    def read_region(self, image, box, direction):
+        return [Line(l.text, l.box, l.confidence) for l in self.lines]
+
+
+def test_reread_line_ends_along_a_skewed_column_are_not_added_twice():
+    # the page OCR's boxes left the last characters' ink outside; the region along the column's
+    # edge reads those ends again
+    page_lines = [line("70%至80%的酒精搓手液", 1724, 2105, 1458), line("潔淨雙手；*勤潔手，特", 1724, 2108, 1506)]
+    ends = [line("手液", 2052, 2105, 1458), line("，特", 2052, 2108, 1506)]
+    missed = line("市民可參閱專題網頁", 1724, 2012, 1600)
+    image = np.full((2400, 2300), 255, np.uint8)
+    region = Box(2040, 1450, 2260, 1700)
+    result = layout._read_missed_text(list(page_lines), [(region, Direction.VERTICAL)], image, RegionReader(ends + [missed]), None, {})
+    assert [l.text for l in result] == [l.text for l in page_lines] + [missed.text]
