@@ -16,8 +16,8 @@ def line(text: str, x0: float, x1: float, y: float, size: float = SIZE) -> Line:
     return Line(text, Box(x0, y, x1, y + size * 1.2), 0.99)
 
 
-def block_texts(lines: list[Line], separators: list[Box] = ()) -> list[list[str]]:
-    return [[l.text for l in b.lines] for b in blocks.group_lines(lines, list(separators))]
+def block_texts(lines: list[Line], separators: list[Box] = (), pictures: list[Box] = ()) -> list[list[str]]:
+    return [[l.text for l in b.lines] for b in blocks.group_lines(lines, list(separators), list(pictures))]
 
 
 def test_lines_ending_in_punctuation_stay_in_their_justified_column():
@@ -49,7 +49,20 @@ def test_caption_credit_closes_its_block():
         Line("安全稳定和改善人道主义状况提供", Box(640, 1217, 1160, 1249), 0.99),
         Line("建设性帮助，推动刚果（金）东部", Box(640, 1268, 1160, 1301), 0.99),
     ]
-    assert block_texts(lines) == [["耿爽说。(本报记者刘建超摄)"], ["安全稳定和改善人道主义状况提供", "建设性帮助，推动刚果（金）东部"]]
+    picture = Box(639, 789, 1718, 1147)
+    assert block_texts(lines, pictures=[picture]) == [["耿爽说。(本报记者刘建超摄)"], ["安全稳定和改善人道主义状况提供", "建设性帮助，推动刚果（金）东部"]]
+
+
+def test_caption_text_in_the_column_flow_without_a_picture_stays_in_the_column():
+    lines = [
+        Line("研究成果。", Box(599, 664, 689, 682), 0.99),
+        Line("结核分枝杆菌ATP合成酶结", Box(635, 691, 859, 710), 0.99),
+        Line("合BDQ的冷冻电镜结构。（受访", Box(599, 718, 859, 739), 0.99),
+        Line("单位供图）", Box(599, 745, 689, 764), 0.99),
+        Line("贡红日介绍，结核病是由结", Box(635, 772, 859, 793), 0.99),
+        Line("核分枝杆菌引发的重大传染性疾", Box(599, 799, 859, 818), 0.99),
+    ]
+    assert len(block_texts(lines)) == 1
 
 
 class RegionReader:
@@ -72,3 +85,13 @@ def test_reread_line_ends_along_a_skewed_column_are_not_added_twice():
     region = Box(2040, 1450, 2260, 1700)
     result = layout._read_missed_text(list(page_lines), [(region, Direction.VERTICAL)], image, RegionReader(ends + [missed]), None, {})
     assert [l.text for l in result] == [l.text for l in page_lines] + [missed.text]
+
+
+def test_caption_credit_broken_over_two_lines_closes_its_block():
+    lines = [
+        Line("斯塔默主持内阁会议时表示。（本报记者", Box(1193, 1258, 1721, 1299), 0.99),
+        Line("黄明勇摄）", Box(1192, 1301, 1336, 1337), 0.99),
+        Line("套新房开工数量的两倍。摩根大通认", Box(1193, 1349, 1722, 1394), 0.99),
+        Line("为，“工党打算放宽规划监管并以相", Box(1193, 1394, 1725, 1445), 0.99),
+    ]
+    assert [len(b) for b in block_texts(lines, pictures=[Box(1193, 950, 1718, 1254)])] == [2, 2]

@@ -401,23 +401,24 @@ def _split_at(line: Line, cuts: list[tuple[int, float, float]], size: float) -> 
     return pieces
 
 
-def group_lines(lines: list[Line], separators: list[Box]) -> list[Block]:
-    """Group lines into blocks of one column; `separators` (rules, frame edges) are never crossed."""
+def group_lines(lines: list[Line], separators: list[Box], pictures: list[Box] = ()) -> list[Block]:
+    """Group lines into blocks of one column; `separators` (rules, frame edges) are never crossed,
+    and a caption under one of `pictures` ends its block."""
     horizontal = sorted((l for l in lines if l.direction is Direction.HORIZONTAL), key=lambda l: (l.box.y0, l.box.x0))
     vertical = sorted((l for l in lines if l.direction is Direction.VERTICAL), key=lambda l: (-l.box.x1, l.box.y0))
-    blocks = _group(horizontal, separators, Direction.HORIZONTAL) + _group(vertical, separators, Direction.VERTICAL)
+    blocks = _group(horizontal, separators, Direction.HORIZONTAL, pictures) + _group(vertical, separators, Direction.VERTICAL)
     for block in blocks:
         block.box = Box.enclosing([l.box for l in block.lines])
     return blocks
 
 
-def _group(lines: list[Line], separators: list[Box], direction: Direction) -> list[Block]:
+def _group(lines: list[Line], separators: list[Box], direction: Direction, pictures: list[Box] = ()) -> list[Block]:
     """Greedy: attach each line to the open block it continues best, else open a new block.
 
     Lines come sorted along the reading axis, so a block whose last line lies farther behind than
-    any allowed gap is closed and no longer searched (keeps dense pages near-linear). A line that
-    ends a caption ("（本报记者 XXX 摄）") closes its block: the text under a picture's caption is
-    the column going on, set in other type, often at body spacing.
+    any allowed gap is closed and no longer searched (keeps dense pages near-linear). A block
+    starting just under a picture closes at the line that ends a caption ("（本报记者 XXX 摄）"):
+    the text under a caption is the column going on, often at body spacing in similar type.
     """
     blocks: list[Block] = []
     extents: list[Box] = []
@@ -443,15 +444,24 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
         else:
             blocks[best].lines.append(line)
             extents[best] = extents[best].union(line.box)
-        if _ends_caption(line.text):
-            open_blocks.remove(best)
+        block_lines = blocks[best].lines
+        if _ends_caption("".join(l.text.strip() for l in block_lines[-2:])) and _under_picture(block_lines[0].box, pictures):
+            open_blocks.remove(best)  # the credit may start a line up
     return blocks
 
 
 def _ends_caption(text: str) -> bool:
-    """A line closing a picture caption: the credit in brackets at its end ("（资料图片）", "（XXX 摄）")."""
+    """Text closing a picture caption: the credit in brackets at its end ("（资料图片）", "（XXX 摄）")."""
     text = text.strip()
     return text.endswith(("）", ")")) and patterns.is_caption(text)
+
+
+def _under_picture(box: Box, pictures: list[Box]) -> bool:
+    """A line starting at most a line and a half under a picture's foot, within its width."""
+    size = box.height
+    return any(
+        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and min(box.x1, p.x1) - max(box.x0, p.x0) >= 0.5 * box.width for p in pictures
+    )
 
 
 def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:
