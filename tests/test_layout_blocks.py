@@ -95,3 +95,19 @@ def test_caption_credit_broken_over_two_lines_closes_its_block():
         Line("为，“工党打算放宽规划监管并以相", Box(1193, 1394, 1725, 1445), 0.99),
     ]
     assert [len(b) for b in block_texts(lines, pictures=[Box(1193, 950, 1718, 1254)])] == [2, 2]
+
+
+def two_columns_under_a_frame(frame_bottom: float) -> tuple[list[Line], Line]:
+    """A framed lead line set across two columns, the columns' lines under the frame."""
+    lead = line("全县上下一心，共建绿色优美的生活家园。县领导戴嘉宝", 0, 25 * SIZE, frame_bottom - 2 * SIZE)
+    columns = [line("黄寿龙听取了我县绿化工作情况汇", x, x + 15 * SIZE, frame_bottom + SIZE + row * 1.5 * SIZE) for row in range(8) for x in (0, 16 * SIZE)]
+    return columns + [lead], lead
+
+
+def test_line_inside_a_frame_is_not_split_at_the_gutter_of_the_columns_under_it():
+    lines, lead = two_columns_under_a_frame(400)
+    frame_bottom_edge = Box(-10, 400, 31 * SIZE + 10, 401)
+    result = blocks.split_merged_lines(lines, SIZE, separators=[frame_bottom_edge])
+    assert lead in result
+    # without the frame the same geometry is a line read across the gutter
+    assert lead not in blocks.split_merged_lines(lines, SIZE)

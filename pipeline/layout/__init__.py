@@ -62,7 +62,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         size = blocking.body_size(lines) or size
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
-    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
     found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]

@@ -253,12 +253,14 @@ def _joined(pieces: list[Line], direction: Direction) -> Line:
     return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
-def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = ()) -> list[Line]:
+def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = (), separators: list[Box] = ()) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
     line is split where the body lines just above or below it all leave the same x-range empty
-    with text on both sides. Merged boxes come out taller than the type, hence the loose size test.
+    with text on both sides; lines beyond a rule or frame edge are no evidence (a framed lead set
+    across two columns stands over the columns' gutter). Merged boxes come out taller than the
+    type, hence the loose size test.
     """
     body_lines = sorted(
         (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
@@ -284,6 +286,7 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
         else:
             middle = line.box.center[1]
             window = body_lines[bisect_left(centres, middle - GUTTER_WINDOW * body_height) : bisect_right(centres, middle + GUTTER_WINDOW * body_height)]
+            window = [other for other in window if not _separated(other.box, line.box, separators)]
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
         if not cuts:
             result.append(line)
