@@ -111,3 +111,22 @@ def test_line_inside_a_frame_is_not_split_at_the_gutter_of_the_columns_under_it(
     assert lead in result
     # without the frame the same geometry is a line read across the gutter
     assert lead not in blocks.split_merged_lines(lines, SIZE)
+
+
+def test_line_over_two_columns_does_not_head_the_right_hand_one():
+    # a subtitle set across two columns; the right column starts beside the left column's byline
+    subtitle = line("市民可參閱衞生防護中心以下專題網頁和最新消息", 0, 22 * SIZE, 0, size=36)
+    byline = line("本報通訊員劉剛敏", 0, 8 * SIZE, 48)
+    right = [line("以正確方法洗手；當雙手沒", 12 * SIZE, 24 * SIZE, 44 + row * 48) for row in range(4)]
+    left = [line("衞生署衞生防護中心今日正", 0, 12 * SIZE - 16, 96 + row * 48) for row in range(3)]
+    grouped = block_texts([subtitle, byline] + right + left)
+    assert [l.text for l in right] in grouped
+
+
+def test_lines_narrowed_by_a_picture_beside_them_stay_in_their_column():
+    # a picture takes the left half of the column for three lines; the text wraps around it
+    full = [line("国际社会应推动刚果武装团伙停", 0, 14 * SIZE, row * 48) for row in range(3)]
+    narrow = [line("火止暴。他说，仅仅", 5 * SIZE, 14 * SIZE, 144 + row * 48) for row in range(3)]
+    after = [line("最近3个月，就有500多名平民被", 0, 14 * SIZE, 288 + row * 48) for row in range(2)]
+    column = full + narrow + after
+    assert block_texts(column) == [[l.text for l in column]]

@@ -422,10 +422,14 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
     any allowed gap is closed and no longer searched (keeps dense pages near-linear). A block
     starting just under a picture closes at the line that ends a caption ("（本报记者 XXX 摄）"):
     the text under a caption is the column going on, often at body spacing in similar type.
+    A block is one column: a line does not join a block whose width would then take in a line
+    standing beside it (a subtitle over two columns is not the head of the right-hand one; lines
+    narrowed by a picture beside them have no text there and do join).
     """
     blocks: list[Block] = []
     extents: list[Box] = []
     open_blocks: list[int] = []
+    beside = _lines_beside(lines) if direction is Direction.HORIZONTAL else {}
     for line in lines:
         start = _oriented(line.box, direction).y0
         still_open = []
@@ -437,6 +441,8 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
         best, best_gap = None, None
         for index in open_blocks:
             gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
+            if gap is not None and _takes_in(extents[index].union(line.box), beside.get(id(line), ())):
+                gap = None
             if gap is not None and (best_gap is None or gap < best_gap):
                 best, best_gap = index, gap
         if best is None:
@@ -451,6 +457,29 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
         if _ends_caption("".join(l.text.strip() for l in block_lines[-2:])) and _under_picture(block_lines[0].box, pictures):
             open_blocks.remove(best)  # the credit may start a line up
     return blocks
+
+
+def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
+    """For each horizontal line (by id), the boxes of the lines standing beside it: most of the
+    lower one's height shared, no width shared."""
+    ordered = sorted(lines, key=lambda l: l.box.y0)
+    beside: dict[int, list[Box]] = {}
+    for index, line in enumerate(ordered):
+        box = line.box
+        for other in ordered[index + 1 :]:
+            o = other.box
+            if o.y0 >= box.y1:
+                break
+            shared = min(box.y1, o.y1) - max(box.y0, o.y0)
+            if shared > 0.5 * min(box.height, o.height) and (o.x0 >= box.x1 or o.x1 <= box.x0):
+                beside.setdefault(id(line), []).append(o)
+                beside.setdefault(id(other), []).append(box)
+    return beside
+
+
+def _takes_in(extent: Box, boxes) -> bool:
+    """Whether most of one of the boxes lies within the extent's width."""
+    return any(min(extent.x1, b.x1) - max(extent.x0, b.x0) > 0.5 * b.width for b in boxes)
 
 
 def _ends_caption(text: str) -> bool:
