@@ -130,3 +130,14 @@ def test_lines_narrowed_by_a_picture_beside_them_stay_in_their_column():
     after = [line("最近3个月，就有500多名平民被", 0, 14 * SIZE, 288 + row * 48) for row in range(2)]
     column = full + narrow + after
     assert block_texts(column) == [[l.text for l in column]]
+
+
+def test_short_tail_of_a_caption_with_a_padded_box_ends_the_caption():
+    # the engine pads a three-character box: thicker than the caption's first line
+    lines = [
+        Line("在一月九日。（本报记者黄欣", Box(912, 468, 1294, 504), 0.99),
+        Line("敏摄)", Box(906, 500, 997, 546), 0.99),
+        Line("机组自动保护信号，反应", Box(912, 557, 1296, 599), 0.99),
+        Line("堆安全停堆。运行人员采", Box(912, 608, 1291, 646), 0.99),
+    ]
+    assert [len(b) for b in block_texts(lines, pictures=[Box(914, 230, 1286, 459)])] == [2, 2]

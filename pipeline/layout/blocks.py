@@ -21,6 +21,8 @@ SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.12
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
 THICKNESS_TOLERANCE = 0.2
+# A line of at most this many characters is a paragraph's tail: its box says little about its type.
+TAIL_CHARS = 4
 # The gap between two lines of one block is at most this many line sizes.
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.
@@ -501,8 +503,10 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
-    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
-    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
+    # a line of a few characters (a paragraph's tail, a lone digit) may have a smaller or, padded
+    # by the detector, a thicker box; it is not set in larger type
+    tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
+    tail = len(line.text.strip()) <= tail_chars and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
