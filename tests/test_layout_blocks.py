@@ -141,3 +141,19 @@ def test_short_tail_of_a_caption_with_a_padded_box_ends_the_caption():
         Line("堆安全停堆。运行人员采", Box(912, 608, 1291, 646), 0.99),
     ]
     assert [len(b) for b in block_texts(lines, pictures=[Box(914, 230, 1286, 459)])] == [2, 2]
+
+
+def test_line_running_into_a_narrow_gutter_but_not_past_it_is_not_split():
+    # two columns half a character apart, boxes as the engine gave them (p01): padded boxes run
+    # into the gutter from both sides, and one left-column line ends inside it
+    boxes = [
+        (115, 1993, 516, 2032), (159, 2055, 451, 2095), (100, 2108, 470, 2138), (100, 2155, 470, 2186),
+        (96, 2198, 466, 2240), (469, 2247, 885, 2286), (98, 2249, 490, 2285), (101, 2347, 470, 2378),
+        (95, 2389, 502, 2432), (478, 2390, 884, 2432), (93, 2435, 471, 2480), (117, 2491, 470, 2526),
+        (97, 2536, 491, 2575), (488, 2537, 880, 2573), (100, 2635, 468, 2670), (97, 2679, 501, 2718),
+        (479, 2679, 885, 2718),
+    ]
+    text = "我县召开绿化造林工作重点乡镇部门汇报会"
+    lines = [Line(text[: round((b[2] - b[0]) / 34)], Box(*b), 0.99) for b in boxes]
+    into_gutter = Line("视绿化造林工作，进一步", Box(96, 2296, 491, 2335), 0.99)
+    assert into_gutter in blocks.split_merged_lines(lines + [into_gutter], 34.0)

@@ -331,6 +331,9 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: flo
     if len(near) < 4:
         return []
     gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch) or _voted_gutters(near, box.x0, box.x1, pitch)
+    # the line must hold a character on each side: a line running into the gutter but not past
+    # it (a padded box, a hanging comma) is one column's line
+    gaps = [(g0, g1) for g0, g1 in gaps if g0 - pitch >= box.x0 and g1 + pitch <= box.x1]
     text = line.text
     if not gaps or len(text) < 2:
         return []
