@@ -15,6 +15,7 @@ from statistics import median
 
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Page, Paragraph, Role
+from pipeline.layout import skew
 from pipeline.layout.blocks import line_size
 from pipeline.repair import LineEvidence, decide_breaks, join_lines
 
@@ -43,20 +44,25 @@ class LineGeometry:
 def build(page: Page) -> Page:
     """Fill every block's paragraphs; mark pieces that continue a paragraph from the previous block."""
     pictures = [Box.from_list(b) for b in page.meta.get("layout", {}).get("pictures", [])]
+    rotation = skew.page_rotation(page)  # measure a turned page's lines in its upright frame
+    if rotation is not None:
+        pictures = [rotation.upright(p) for p in pictures]
     previous: Block | None = None
     for block in page.blocks:
         if not block.lines:
             block.paragraphs = []
             continue
         if block.role in FLOWING_ROLES:
-            block.paragraphs = _flowing_paragraphs(block, pictures)
-            if previous is not None and _continues(previous, block):
+            measured = skew.upright_block(block, rotation) if rotation is not None else block
+            block.paragraphs = _flowing_paragraphs(measured, pictures)
+            if previous is not None and _continues(previous, measured):
                 block.paragraphs[0].continues = True
         elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
             block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
-        previous = block if not block.role.is_furniture else previous
+        if not block.role.is_furniture:
+            previous = measured if block.role in FLOWING_ROLES else block
     return page
 
 
