@@ -157,3 +157,17 @@ def test_line_running_into_a_narrow_gutter_but_not_past_it_is_not_split():
     lines = [Line(text[: round((b[2] - b[0]) / 34)], Box(*b), 0.99) for b in boxes]
     into_gutter = Line("视绿化造林工作，进一步", Box(96, 2296, 491, 2335), 0.99)
     assert into_gutter in blocks.split_merged_lines(lines + [into_gutter], 34.0)
+
+
+def test_pieces_of_a_row_split_after_a_comma_are_joined():
+    # a justified line holding digits, cut by the engine where the comma's cell is half white
+    lines = [
+        Line("14.43亿元，", Box(1375, 1744, 1514, 1774), 0.99),
+        Line("涉及民营", Box(1539, 1744, 1658, 1771), 0.99),
+    ]
+    assert [l.text for l in blocks.join_fragments(lines, [])] == ["14.43亿元， 涉及民营"]
+
+
+def test_pieces_of_a_row_as_far_apart_without_punctuation_stay_apart():
+    lines = [Line("民营企业资本为", Box(1300, 1744, 1514, 1774), 0.99), Line("涉及民营", Box(1539, 1744, 1658, 1771), 0.99)]
+    assert len(blocks.join_fragments(lines, [])) == 2

@@ -129,10 +129,12 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             last = rows[index][-1].box
             overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
             small = min(last.height, box.height)
+            # full-width punctuation at the seam leaves part of its cell white
+            reach = (0.6 + EDGE_PUNCTUATION_CELLS * _seam_punctuation(rows[index][-1], line)) * small
             if (
                 overlap >= 0.6 * small
                 and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
-                and -0.6 * small <= box.x0 - last.x1 <= 0.6 * small
+                and -0.6 * small <= box.x0 - last.x1 <= reach
                 and not _separated(last, box, separators)
                 and not _at_column_edges(rows[index][-1], line, lines)
             ):
@@ -144,6 +146,12 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         else:
             rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _seam_punctuation(left: Line, right: Line) -> int:
+    """How many partly inked marks stand at the seam between two pieces of a row (0 to 2)."""
+    before, after = left.text.rstrip()[-1:], right.text.lstrip()[:1]
+    return sum(1 for ch in (before, after) if ch and _partly_inked(ch))
 
 
 def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
