@@ -171,3 +171,14 @@ def test_pieces_of_a_row_split_after_a_comma_are_joined():
 def test_pieces_of_a_row_as_far_apart_without_punctuation_stay_apart():
     lines = [Line("民营企业资本为", Box(1300, 1744, 1514, 1774), 0.99), Line("涉及民营", Box(1539, 1744, 1658, 1771), 0.99)]
     assert len(blocks.join_fragments(lines, [])) == 2
+
+
+def test_line_under_a_picture_is_split_at_the_gutter_of_the_columns_above_the_picture():
+    # two columns above a picture that spans both; under the picture (and its caption) a single
+    # row of text, which the engine read straight across the gutter
+    columns = [line("研究团队创新性地获得了结核分枝杆", x, x + 15 * SIZE, row * 48) for row in range(8) for x in (0, 16 * SIZE)]
+    picture = Box(0, 400, 31 * SIZE, 800)
+    merged = Line("得了结核分枝杆菌合成酶分子机理中带来的潜在健康风险。正在", Box(0, 860, 31 * SIZE, 860 + 1.2 * SIZE), 0.99)
+    result = blocks.split_merged_lines(columns + [merged], SIZE, pictures=[picture])
+    assert merged not in result
+    assert blocks.split_merged_lines(columns + [merged], SIZE) == columns + [merged]  # no picture: no evidence

@@ -269,8 +269,9 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
     line is split where the body lines just above or below it all leave the same x-range empty
     with text on both sides; lines beyond a rule or frame edge are no evidence (a framed lead set
-    across two columns stands over the columns' gutter). Merged boxes come out taller than the
-    type, hence the loose size test.
+    across two columns stands over the columns' gutter), and the columns' lines on the far side
+    of a picture are (the gutters of a picture's columns go on under it). Merged boxes come out
+    taller than the type, hence the loose size test.
     """
     body_lines = sorted(
         (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
@@ -297,12 +298,30 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
             middle = line.box.center[1]
             window = body_lines[bisect_left(centres, middle - GUTTER_WINDOW * body_height) : bisect_right(centres, middle + GUTTER_WINDOW * body_height)]
             window = [other for other in window if not _separated(other.box, line.box, separators)]
+            window += _beyond_picture(line.box, pictures, body_lines, centres, body_height)
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
         if not cuts:
             result.append(line)
             continue
         result.extend(_split_at(line, cuts, body_height))
     return result
+
+
+def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centres: list[float], size: float) -> list[Line]:
+    """Body lines of the columns on the far side of a picture the line stands next to (under it
+    or over it, within GUTTER_WINDOW lines), as far as GUTTER_WINDOW lines from the picture."""
+    found: list[Line] = []
+    for p in pictures:
+        if min(box.x1, p.x1) - max(box.x0, p.x0) < 0.5 * box.width:
+            continue
+        if 0 <= box.y0 - p.y1 <= GUTTER_WINDOW * size:  # under the picture: its columns above it
+            low, high = p.y0 - GUTTER_WINDOW * size, p.y0
+        elif 0 <= p.y0 - box.y1 <= GUTTER_WINDOW * size:  # over it: its columns below it
+            low, high = p.y1, p.y1 + GUTTER_WINDOW * size
+        else:
+            continue
+        found += [l for l in body_lines[bisect_left(centres, low) : bisect_right(centres, high)] if p.x0 - size <= l.box.center[0] <= p.x1 + size]
+    return found
 
 
 def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
@@ -334,7 +353,7 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: flo
         and other.box is not None
         and other.box.x1 > box.x0
         and other.box.x0 < box.x1
-        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= GUTTER_WINDOW * size
+        and 0.5 * size <= abs(other.box.center[1] - box.center[1])  # the caller chose the window
     ]
     if len(near) < 4:
         return []
