@@ -69,6 +69,12 @@ def size_range(line: Line) -> tuple[float, float]:
     return min(low, thickness), min(high, thickness)
 
 
+@lru_cache(maxsize=65536)
+def _edge_marks(text: str) -> int:
+    """How many of the text's two ends are partly inked marks (a one-character text has none)."""
+    return sum(_partly_inked(ch) for ch in (text[0], text[-1])) if len(text) >= 2 else 0
+
+
 def _partly_inked(char: str) -> bool:
     """Full-width punctuation, and Chinese quotes (“”, ambiguous width): a mark in one corner or
     half of its cell (dashes and ellipses fill theirs)."""
@@ -94,7 +100,7 @@ def _possible_sizes(line: Line) -> tuple[float, float]:
     short of the punctuation's cell, so the pitch reads small ("撤出占领区。" under a full line)."""
     low, high = size_range(line)
     text = line.text.strip()
-    edges = sum(_partly_inked(ch) for ch in {0: text[:1], 1: text[-1:]}.values() if ch) if len(text) >= 2 else 0
+    edges = _edge_marks(text)
     if edges:
         assert line.box is not None
         length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
@@ -297,7 +303,10 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
         else:
             middle = line.box.center[1]
             window = body_lines[bisect_left(centres, middle - GUTTER_WINDOW * body_height) : bisect_right(centres, middle + GUTTER_WINDOW * body_height)]
-            window = [other for other in window if not _separated(other.box, line.box, separators)]
+            reach = GUTTER_WINDOW * body_height
+            across = [s for s in separators if s.x1 > line.box.x0 and s.x0 < line.box.x1 and s.y1 > middle - reach and s.y0 < middle + reach]
+            if across:
+                window = [other for other in window if not _separated(other.box, line.box, across)]
             window += _beyond_picture(line.box, pictures, body_lines, centres, body_height)
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
         if not cuts:
