@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, roles, skew
+from pipeline.layout import direction, order, roles, skew, upright
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -54,8 +54,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     if rotation is not None:
         lines, originals = _upright_lines(lines, rotation)
     regions = Regions()
-    if image is not None and config.find_regions:
-        upright_image = rotation.upright_image(image) if rotation is not None else image
+    upright_image = rotation.upright_image(image) if rotation is not None and image is not None else image
+    if upright_image is not None and config.find_regions:
         regions = find_regions(upright_image, [l.box for l in lines], size)
     if engine is not None and image is not None and regions.unread_text:
         lines = _read_missed_text(lines, regions.unread_text, image, engine, rotation, originals)
@@ -63,6 +63,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures)
+    if engine is not None and upright_image is not None and config.upright_columns:
+        lines = upright.reread(lines, upright_image, engine)
     found = blocking.group_lines(lines, separators)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
