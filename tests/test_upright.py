@@ -108,3 +108,13 @@ def test_reread_takes_the_upright_text_only_where_it_agrees():
     assert len(engine.images) == 1  # all columns of a page in one read
     assert [l.text for l in result] == ["今天，我縣召開會議。", "今天’我縣召開會議"]
     assert result[0].box == box_right and result[0].direction is Direction.VERTICAL
+
+
+def test_an_upright_reading_that_lost_a_character_is_not_taken():
+    assert not upright.agrees("快步走進電梯未接媒體採訪", "快步走進電梯未接受媒體採訪")
+
+
+def test_digits_are_cut_to_their_own_width():
+    cells = upright.cut_cells(column_image("下轉第18版"))
+    assert len(cells.crops) == 6
+    assert cells.crops[3].shape[1] < 0.7 * cells.crops[2].shape[1]

@@ -41,6 +41,8 @@ WIDE_MARK = 1.0
 LOW_MARK = 0.4
 SOLID_FILL = 0.6
 THIN_MARK = 0.15  # one stroke this thin is a bar (一, a dash) whatever its serifs; ︓ has two dots
+# A digit or letter is at most this wide.
+HALF_WIDTH = 0.6
 # Paper left on each side of a cell's ink, in character sizes.
 CELL_PADDING = 0.08
 # Every cell is set this many pixels high in the composed line (the recogniser's own input height).
@@ -81,9 +83,10 @@ def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line
 
 
 def agrees(upright: str, turned: str) -> bool:
-    """Whether two readings of one column hold the same characters, marks left out."""
+    """Whether two readings of one column hold the same characters, marks left out, the upright
+    reading none fewer (a lost character costs more than the marks gained)."""
     a, b = _letters(upright), _letters(turned)
-    if not a or not b:
+    if not a or len(a) < len(b):
         return False
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= MIN_AGREEMENT
 
@@ -224,7 +227,9 @@ def horizontal_mark(cell: np.ndarray, ink: np.ndarray, band: tuple[int, int], si
     both directions; punctuation has vertical forms. A small mark in the cell's upper right corner
     (︐︑︒) is the comma, enumeration comma or full stop moved from the lower left: it is moved
     back. A low, wide mark (﹁﹂﹃﹄ ︵︶ ︽︾ ︓) is the horizontal mark turned a quarter clockwise:
-    the cell is turned back. A solid bar (a hyphen, 一) is left as it is."""
+    the cell is turned back. A solid bar (a hyphen, 一) is left as it is. A tall narrow digit or
+    letter, set one to a cell in vertical text, is cut to its own width, as horizontal text sets
+    it (the recogniser would read the rest of the cell as spaces: "1 8", "B D Q")."""
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     y0, y1, x0, x1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
     width, height = x1 - x0, y1 - y0
@@ -242,6 +247,9 @@ def horizontal_mark(cell: np.ndarray, ink: np.ndarray, band: tuple[int, int], si
     solid_bar = one_stroke and (mark.mean() >= SOLID_FILL or height < THIN_MARK * size)
     if width <= WIDE_MARK * size and height <= LOW_MARK * size and width >= 1.2 * height and not solid_bar:
         return np.ascontiguousarray(np.rot90(cell))
+    if width <= HALF_WIDTH * size and height >= 0.5 * size:  # a digit or letter: set close to the next
+        pad = int(round(CELL_PADDING * size))
+        return cell[:, max(0, x0 - pad) : x1 + pad]
     return cell
 
 
