@@ -359,3 +359,14 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert texts(page) == sheet.expected
     assert page.meta["layout"]["frames"]
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
+
+
+def test_a_short_last_vertical_column_stays_in_its_block():
+    """A paragraph's last column of a few characters: its padded box makes its pitch look like
+    larger type, but it is as thick as the column before it."""
+    from pipeline.layout import blocks
+
+    full = [Line("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅", Box(400 - i * 48, 100, 440 - i * 48, 865), 0.9, Direction.VERTICAL) for i in range(3)]
+    tail = Line("息十足", Box(257, 99, 296, 221), 0.9, Direction.VERTICAL)
+    found = blocks.group_lines(full + [tail], [])
+    assert len(found) == 1 and found[0].lines[-1] is tail

@@ -76,9 +76,12 @@ def test_blank_cells_inside_a_column_are_spaces_and_blank_ends_are_dropped():
     assert cells.crops[-1] is not None
 
 
-def test_agreement_ignores_marks_but_not_characters():
-    assert upright.agrees("今天，我縣召開會議。", "今天’我縣召開會議")
-    assert not upright.agrees("今天，我縣召開會議。", "明日他們不來了吧")
+def test_marks_come_from_the_upright_reading_and_characters_from_the_turned_one():
+    assert upright.merge_marks("「今天，我縣召開會議。", "今天’我縣召開會議") == "「今天，我縣召開會議。"
+    # the upright reading misread 的 as 时: the turned reading's character stays, and the mark
+    # read beside the misread character is not trusted
+    assert upright.merge_marks("经济增长将成为本届政府时“头号任务。", "经济增长将成为本届政府的头号任务") == "经济增长将成为本届政府的头号任务。"
+    assert upright.merge_marks("明日他們不來了吧", "今天’我縣召開會議") is None
 
 
 class ComposedReader:
@@ -110,8 +113,8 @@ def test_reread_takes_the_upright_text_only_where_it_agrees():
     assert result[0].box == box_right and result[0].direction is Direction.VERTICAL
 
 
-def test_an_upright_reading_that_lost_a_character_is_not_taken():
-    assert not upright.agrees("快步走進電梯未接媒體採訪", "快步走進電梯未接受媒體採訪")
+def test_an_upright_reading_that_lost_a_character_or_a_mark_loses_neither():
+    assert upright.merge_marks("快步走進電梯未接媒體採訪", "快步走進電梯，未接受媒體採訪。") == "快步走進電梯，未接受媒體採訪。"
 
 
 def test_digits_are_cut_to_their_own_width():

@@ -50,7 +50,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     page_box = _page_box(page, image, lines)
     degrees = skew.estimate_degrees(lines)
     rotation = skew.Rotation(degrees, page_box.center) if degrees else None
-    originals: dict[int, Line] = {}
+    originals: dict[int, tuple[Line, Line]] = {}
     if rotation is not None:
         lines, originals = _upright_lines(lines, rotation)
     regions = Regions()
@@ -87,13 +87,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     return page
 
 
-def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, Line]]:
-    """Copies of the lines with boxes in the deskewed frame, and the way back to each original."""
+def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, tuple[Line, Line]]]:
+    """Copies of the lines with boxes in the deskewed frame, and the way back to each original
+    (by the copy's id, with the copy itself: a copy dropped later frees its id for a new line)."""
     upright, originals = [], {}
     for line in lines:
         chars = [rotation.upright(b) for b in line.char_boxes] if line.char_boxes else None
         copy = Line(line.text, rotation.upright_line(line), line.confidence, line.direction, None, chars)
-        originals[id(copy)] = line
+        originals[id(copy)] = (copy, line)
         upright.append(copy)
     return upright, originals
 
@@ -109,13 +110,13 @@ def _original_regions(regions: Regions, rotation: skew.Rotation) -> Regions:
     )
 
 
-def _restore_original_boxes(blocks: list[Block], originals: dict[int, Line], rotation: skew.Rotation) -> None:
+def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line, Line]], rotation: skew.Rotation) -> None:
     """Lines get their original boxes back (pieces made by layout get theirs turned back)."""
     for block in blocks:
         restored = []
         for line in block.lines:
-            original = originals.get(id(line))
-            if original is None:
+            copy, original = originals.get(id(line), (None, None))
+            if copy is not line or original is None:
                 chars = [rotation.original(b) for b in line.char_boxes] if line.char_boxes else None
                 original = Line(line.text, rotation.original(line.box), line.confidence, line.direction, None, chars)
             restored.append(original)
@@ -179,7 +180,7 @@ def _reread_vertical_regions(lines: list[Line], size: float, image: np.ndarray |
 
 
 def _read_missed_text(
-    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, Line]
+    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, tuple[Line, Line]]
 ) -> list[Line]:
     """Have the engine read regions holding text the page OCR did not find.
 

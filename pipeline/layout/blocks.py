@@ -18,6 +18,8 @@ from pipeline.document import Block, Box, Direction, Line
 # which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.12
+# A vertical column of at most this many characters may be a paragraph's last, short column.
+VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
 THICKNESS_TOLERANCE = 0.2
 # The gap between two lines of one block is at most this many line sizes.
@@ -423,9 +425,14 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
-    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
-    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    if direction is Direction.VERTICAL:
+        # a paragraph's last column of a few characters: its pitch is swamped by the box's padding
+        # at both ends, but its box is as thick as the column before it
+        tail = len(line.text.strip()) <= VERTICAL_TAIL_CHARS and thickness_l <= (1 + THICKNESS_TOLERANCE) * thickness_p
+    else:
+        # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
+        tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots)

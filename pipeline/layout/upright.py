@@ -7,9 +7,9 @@ column every character, mark or digit stands upright in its own square cell on a
 the column can be cut into its cells, the cells set side by side as one horizontal line, and that
 line read the way the recogniser reads best. All columns of a page go to the engine as one image.
 
-The upright reading replaces a column's text only when its characters (marks aside) agree with
-the turned reading: a column whose cells cannot be cut cleanly (touching characters of a
-historic scan, a badly skewed column) keeps what it had.
+Only the marks are taken from the upright reading, and only where its characters (marks aside)
+line up with the turned reading's: a column whose cells cannot be cut cleanly (touching characters
+of a historic scan, a badly skewed column) keeps what it had.
 """
 
 from __future__ import annotations
@@ -40,15 +40,15 @@ SMALL_MARK = 0.45
 WIDE_MARK = 1.0
 LOW_MARK = 0.4
 SOLID_FILL = 0.6
-THIN_MARK = 0.15  # one stroke this thin is a bar (一, a dash) whatever its serifs; ︓ has two dots
+THIN_MARK = 0.15  # a stroke this thin is a bar (一, a dash) whatever its serifs
 # A digit or letter is at most this wide.
 HALF_WIDTH = 0.6
 # Paper left on each side of a cell's ink, in character sizes.
 CELL_PADDING = 0.08
 # Every cell is set this many pixels high in the composed line (the recogniser's own input height).
 CELL_HEIGHT = 48
-# The upright reading is taken when its characters, marks left out, match the turned reading's
-# at least this well.
+# The upright reading's marks are taken when its characters, marks left out, match the turned
+# reading's at least this well.
 MIN_AGREEMENT = 0.9
 
 
@@ -60,8 +60,8 @@ class Cells:
 
 
 def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line]:
-    """The lines with every vertical column's text replaced by its upright reading where that
-    reading agrees with the column's own (see the module docstring)."""
+    """The lines with every vertical column's marks taken from its upright reading where that
+    reading lines up with the column's own (see the module docstring)."""
     gray = _gray(image)
     columns: list[tuple[int, Cells]] = []
     for index, line in enumerate(lines):
@@ -77,18 +77,48 @@ def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line
     result = list(lines)
     for (index, _), text in zip(columns, texts):
         line = lines[index]
-        if text and agrees(text, line.text):
-            result[index] = Line(text, line.box, line.confidence, line.direction, line.polygon, None)
+        merged = merge_marks(text, line.text)
+        if merged is not None:
+            result[index] = Line(merged, line.box, line.confidence, line.direction, line.polygon, None)
     return result
 
 
-def agrees(upright: str, turned: str) -> bool:
-    """Whether two readings of one column hold the same characters, marks left out, the upright
-    reading none fewer (a lost character costs more than the marks gained)."""
-    a, b = _letters(upright), _letters(turned)
-    if not a or len(a) < len(b):
-        return False
-    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= MIN_AGREEMENT
+def merge_marks(upright: str, turned: str) -> str | None:
+    """The turned reading's characters with the upright reading's marks, or None when the two
+    readings' characters (marks left out) do not agree well enough to line them up.
+
+    Characters are kept from the turned reading; where the two agree character for character,
+    the marks after a character come from the upright reading when it saw any there (elsewhere
+    the turned reading is kept as it is, marks and all).
+    """
+    upright_lead, upright_units = _units(upright)
+    turned_lead, turned_units = _units(turned)
+    if not upright_units or not turned_units:
+        return None
+    matcher = SequenceMatcher(None, [c for c, _ in upright_units], [c for c, _ in turned_units], autojunk=False)
+    if matcher.ratio() < MIN_AGREEMENT:
+        return None
+    opcodes = matcher.get_opcodes()
+    merged = upright_lead if opcodes[0][0] == "equal" and opcodes[0][1] == opcodes[0][3] == 0 else turned_lead
+    for tag, a0, _a1, b0, b1 in opcodes:
+        for offset, position in enumerate(range(b0, b1)):
+            char, marks = turned_units[position]
+            seen_upright = upright_units[a0 + offset][1] if tag == "equal" else ""
+            merged += char + (seen_upright if seen_upright.strip() else marks)
+    return merged.strip()
+
+
+def _units(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """(marks before the first character, [(character, the marks after it)])."""
+    lead, units = "", []
+    for ch in text:
+        if ch.isalnum():
+            units.append((ch, ""))
+        elif units:
+            units[-1] = (units[-1][0], units[-1][1] + ch)
+        else:
+            lead += ch
+    return lead, units
 
 
 def _letters(text: str) -> str:
@@ -226,8 +256,9 @@ def horizontal_mark(cell: np.ndarray, ink: np.ndarray, band: tuple[int, int], si
     """The cell as horizontal text would show it. Characters, digits and letters stand upright in
     both directions; punctuation has vertical forms. A small mark in the cell's upper right corner
     (︐︑︒) is the comma, enumeration comma or full stop moved from the lower left: it is moved
-    back. A low, wide mark (﹁﹂﹃﹄ ︵︶ ︽︾ ︓) is the horizontal mark turned a quarter clockwise:
-    the cell is turned back. A solid bar (a hyphen, 一) is left as it is. A tall narrow digit or
+    back. A low, wide mark of one stroke (﹁﹂ ︵︶ ︽︾) is the horizontal mark turned a quarter
+    clockwise: the cell is turned back. A solid or thin bar (a hyphen, 一) is left as it is, and
+    so are marks of two strokes (quotes “” set upright, a colon). A tall narrow digit or
     letter, set one to a cell in vertical text, is cut to its own width, as horizontal text sets
     it (the recogniser would read the rest of the cell as spaces: "1 8", "B D Q")."""
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
@@ -244,8 +275,8 @@ def horizontal_mark(cell: np.ndarray, ink: np.ndarray, band: tuple[int, int], si
 
     mark = ink[y0:y1, x0:x1]
     one_stroke = cv2.connectedComponents(mark.astype(np.uint8), connectivity=8)[0] == 2
-    solid_bar = one_stroke and (mark.mean() >= SOLID_FILL or height < THIN_MARK * size)
-    if width <= WIDE_MARK * size and height <= LOW_MARK * size and width >= 1.2 * height and not solid_bar:
+    solid_bar = mark.mean() >= SOLID_FILL or height < THIN_MARK * size
+    if one_stroke and width <= WIDE_MARK * size and height <= LOW_MARK * size and width >= 1.2 * height and not solid_bar:
         return np.ascontiguousarray(np.rot90(cell))
     if width <= HALF_WIDTH * size and height >= 0.5 * size:  # a digit or letter: set close to the next
         pad = int(round(CELL_PADDING * size))
