@@ -26,6 +26,9 @@ ARTICLE_ORDER = {Role.KICKER: 0, Role.HEADLINE: 1, Role.SUBTITLE: 2, Role.BYLINE
 BODY_RANK = 5
 # Marks smaller than this fraction of the body size are dirt, not characters (kept in the JSON meta).
 SPECK_SIZE = 0.35
+# One or two "characters" more than this many body sizes high are a photo's texture read as text
+# (headlines and mastheads are set at up to about three times the body size).
+PHOTO_READ_SIZE = 4.0
 
 
 def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: OcrEngine | None = None) -> Page:
@@ -125,11 +128,15 @@ def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line
 
 
 def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
-    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text."""
+    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text;
+    one or two "characters" many times the body size are the texture of a photo read as text
+    (their box would hide part of the picture from the picture finder)."""
     keep, specks = [], []
     for line in lines:
-        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size and len(line.text.strip()) <= 2
-        (specks if tiny else keep).append(line)
+        short = len(line.text.strip()) <= 2
+        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size
+        giant = min(line.box.width, line.box.height) > PHOTO_READ_SIZE * size
+        (specks if short and (tiny or giant) else keep).append(line)
     return keep, specks
 
 
