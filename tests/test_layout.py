@@ -372,18 +372,19 @@ def test_a_short_last_vertical_column_stays_in_its_block():
     assert len(found) == 1 and found[0].lines[-1] is tail
 
 
-def test_masthead_characters_in_a_row_stay_horizontal_on_a_vertical_page():
-    columns = [Line("一二三四五六七八九十甲乙丙丁", Box(900 - i * 40, 300, 936 - i * 40, 800), 0.9) for i in range(6)]
-    masthead = [Line(ch, Box(100 + i * 80, 60, 195 + i * 80, 155), 0.9) for i, ch in enumerate("北國晨報")]
-    column_tail = Line("理", Box(620, 300, 656, 340), 0.9)
-    direction.mark_vertical(columns + masthead + [column_tail])
-    assert all(l.direction is Direction.VERTICAL for l in columns + [column_tail])
-    assert all(l.direction is Direction.HORIZONTAL for l in masthead)
-
-
 def test_a_giant_letter_read_in_a_photo_is_dropped():
     body = [Line("一二三四五六七八九十甲乙丙丁", Box(900 - i * 40, 300, 936 - i * 40, 800), 0.9) for i in range(6)]
     photo_texture = Line("R", Box(100, 300, 284, 475), 0.6)
-    page = run(Page(number=1, width=1000, height=1000, lines=body + [photo_texture]))
+    masthead = Line("報", Box(100, 600, 284, 775), 0.95)
+    page = run(Page(number=1, width=1000, height=1000, lines=body + [photo_texture, masthead]))
     assert "R" not in "".join(texts(page))
     assert [s["text"] for s in page.meta["layout"]["specks"]] == ["R"]
+
+
+def test_a_column_under_a_giant_masthead_character_is_not_joined_to_it():
+    from pipeline.layout import blocks
+
+    giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
+    column = Line("作固大有益於天下也且夫天下至庶也", Box(2700, 1150, 2850, 4268), 0.9, Direction.VERTICAL)
+    joined = blocks.join_fragments([giant, column], [])
+    assert sorted(l.text for l in joined) == ["作固大有益於天下也且夫天下至庶也", "報"]

@@ -26,9 +26,10 @@ ARTICLE_ORDER = {Role.KICKER: 0, Role.HEADLINE: 1, Role.SUBTITLE: 2, Role.BYLINE
 BODY_RANK = 5
 # Marks smaller than this fraction of the body size are dirt, not characters (kept in the JSON meta).
 SPECK_SIZE = 0.35
-# One or two "characters" more than this many body sizes high are a photo's texture read as text
-# (headlines and mastheads are set at up to about three times the body size).
+# One or two "characters" more than this many body sizes high, read with less than this
+# confidence, are a photo's texture read as text.
 PHOTO_READ_SIZE = 4.0
+PHOTO_READ_CONFIDENCE = 0.85
 
 
 def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: OcrEngine | None = None) -> Page:
@@ -129,13 +130,14 @@ def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line
 
 def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
     """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text;
-    one or two "characters" many times the body size are the texture of a photo read as text
-    (their box would hide part of the picture from the picture finder)."""
+    one or two "characters" many times the body size, read with little confidence, are the texture
+    of a photo read as text (their box would hide part of the picture from the picture finder; a
+    masthead's big characters are read with confidence)."""
     keep, specks = [], []
     for line in lines:
         short = len(line.text.strip()) <= 2
         tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size
-        giant = min(line.box.width, line.box.height) > PHOTO_READ_SIZE * size
+        giant = min(line.box.width, line.box.height) > PHOTO_READ_SIZE * size and (line.confidence or 0.0) < PHOTO_READ_CONFIDENCE
         (specks if short and (tiny or giant) else keep).append(line)
     return keep, specks
 

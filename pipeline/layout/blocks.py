@@ -18,6 +18,8 @@ from pipeline.document import Block, Box, Direction, Line
 # which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.12
+# A vertical piece joins a column slot at least this fraction of the slot's width.
+SLOT_MIN_WIDTH = 0.35
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
@@ -161,7 +163,10 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
                 _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
                 for m in slot
             )
-            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
+            # a piece of a column, or a note half as wide; not a column under a character many
+            # times its size (a masthead's)
+            in_slot = line.box.width >= SLOT_MIN_WIDTH * extent.width
+            if overlap >= 0.5 * min(extent.width, line.box.width) and in_slot and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
             slots.append([line])
@@ -426,13 +431,18 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
+    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
     if direction is Direction.VERTICAL:
         # a paragraph's last column of a few characters: its pitch is swamped by the box's padding
-        # at both ends, but its box is as thick as the column before it
-        tail = len(line.text.strip()) <= VERTICAL_TAIL_CHARS and thickness_l <= (1 + THICKNESS_TOLERANCE) * thickness_p
-    else:
-        # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
-        tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
+        # at both ends, but its box is as thick as the column before it, and it starts at the head
+        # of the column; a character far smaller than the one before it is no part of its column
+        # (a masthead's date beside the paper's name)
+        tail = (tail and thickness_l >= 0.5 * thickness_p) or (
+            len(line.text.strip()) <= VERTICAL_TAIL_CHARS
+            and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
+            and abs(b.x0 - e.x0) <= thickness_p
+        )
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots)

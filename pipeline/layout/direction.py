@@ -12,8 +12,6 @@ from pipeline.document import Box, Direction, Line
 
 # A box this much taller than wide, holding two or more characters, is a vertical column.
 VERTICAL_ASPECT = 1.5
-# Neighbouring characters of one row or column differ in size by at most this fraction.
-NEIGHBOUR_SIZE_TOLERANCE = 0.3
 # A strip's characters stand at least this many heights apart (horizontal text: about 1.0).
 STRIP_PITCH = 1.4
 # A stack needs at least this many strips to count as a vertical region.
@@ -30,34 +28,10 @@ def mark_vertical(lines: list[Line]) -> list[Line]:
             line.direction = Direction.VERTICAL
     vertical_chars = sum(len(l.text) for l in lines if l.direction is Direction.VERTICAL)
     if vertical_chars * 2 > sum(len(l.text) for l in lines):  # single characters on a vertical page
-        singles = [l for l in lines if l.box is not None and len(l.text.strip()) == 1 and l.box.width <= 1.5 * l.box.height]
-        for line in singles:
-            # a character set in a row with its neighbours and none above or below it (a paper's
-            # name across the masthead, read one big character at a time) stays horizontal
-            if not (_neighbour(line, lines, across=False) and not _neighbour(line, lines, across=True)):
+        for line in lines:
+            if line.box is not None and len(line.text.strip()) == 1 and line.box.width <= 1.5 * line.box.height:
                 line.direction = Direction.VERTICAL
     return lines
-
-
-def _neighbour(line: Line, lines: list[Line], across: bool) -> bool:
-    """Whether a line of about the same size stands right beside the line in its row
-    (across=False) or right above or below it in its column (across=True)."""
-    box = line.box
-    assert box is not None
-    for other in lines:
-        o = other.box
-        if other is line or o is None:
-            continue
-        if across:
-            shared, size_a, size_b = min(box.x1, o.x1) - max(box.x0, o.x0), box.width, o.width
-            gap = max(o.y0 - box.y1, box.y0 - o.y1)
-        else:
-            shared, size_a, size_b = min(box.y1, o.y1) - max(box.y0, o.y0), box.height, o.height
-            gap = max(o.x0 - box.x1, box.x0 - o.x1)
-        similar = abs(size_a - size_b) <= NEIGHBOUR_SIZE_TOLERANCE * max(size_a, size_b)
-        if similar and shared >= 0.6 * min(size_a, size_b) and gap <= 0.6 * max(size_a, size_b):
-            return True
-    return False
 
 
 def is_strip(line: Line) -> bool:
