@@ -373,6 +373,35 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
 
 
+def test_a_short_last_vertical_column_stays_in_its_block():
+    """A paragraph's last column of a few characters: its padded box makes its pitch look like
+    larger type, but it is as thick as the column before it."""
+    from pipeline.layout import blocks
+
+    full = [Line("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅", Box(400 - i * 48, 100, 440 - i * 48, 865), 0.9, Direction.VERTICAL) for i in range(3)]
+    tail = Line("息十足", Box(257, 99, 296, 221), 0.9, Direction.VERTICAL)
+    found = blocks.group_lines(full + [tail], [])
+    assert len(found) == 1 and found[0].lines[-1] is tail
+
+
+def test_a_giant_letter_read_in_a_photo_is_dropped():
+    body = [Line("一二三四五六七八九十甲乙丙丁", Box(900 - i * 40, 300, 936 - i * 40, 800), 0.9) for i in range(6)]
+    photo_texture = Line("R", Box(100, 300, 284, 475), 0.6)
+    masthead = Line("報", Box(100, 600, 284, 775), 0.95)
+    page = run(Page(number=1, width=1000, height=1000, lines=body + [photo_texture, masthead]))
+    assert "R" not in "".join(texts(page))
+    assert [s["text"] for s in page.meta["layout"]["specks"]] == ["R"]
+
+
+def test_a_column_under_a_giant_masthead_character_is_not_joined_to_it():
+    from pipeline.layout import blocks
+
+    giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
+    column = Line("作固大有益於天下也且夫天下至庶也", Box(2700, 1150, 2850, 4268), 0.9, Direction.VERTICAL)
+    joined = blocks.join_fragments([giant, column], [])
+    assert sorted(l.text for l in joined) == ["作固大有益於天下也且夫天下至庶也", "報"]
+
+
 def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:
     """A body block of horizontal lines; rows: (indent in characters, text)."""
     lines = [Line(text, Box(indent * size, i * 15, (indent + len(text)) * size, i * 15 + size)) for i, (indent, text) in enumerate(rows)]

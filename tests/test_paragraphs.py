@@ -63,6 +63,18 @@ def test_lines_wrapped_around_a_picture_are_not_short():
     assert len(block.paragraphs) > 1
 
 
+def test_vertical_columns_wrapped_above_a_picture_are_not_short():
+    size = 10
+    columns = [(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三四五六"), (0, "一二三四五六"), (0, "一二三四五六七八九十"), (0, "一二。")]
+    lines = [Line(text, Box(300 - i * 15, indent * size, 310 - i * 15, (indent + len(text)) * size), direction=Direction.VERTICAL) for i, (indent, text) in enumerate(columns)]
+    block = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines, article=1)
+    page = Page(blocks=[block], meta={"layout": {"pictures": [[252, 70, 282, 100]]}})  # below columns 2 and 3
+    paragraphs.build(page)
+    assert len(block.paragraphs) == 1
+    paragraphs.build(Page(blocks=[block]))  # without the picture the wrapped columns look short
+    assert len(block.paragraphs) > 1
+
+
 def test_a_skewed_page_is_measured_upright():
     """On a scan turned by 2.5° a column's line starts drift by two characters over 30 lines; the
     drift is not an indent once the lines are measured in the frame layout deskewed."""

@@ -19,6 +19,10 @@ from pipeline.document import Block, Box, Direction, Line
 # which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.12
+# A vertical piece joins a column slot at least this fraction of the slot's width.
+SLOT_MIN_WIDTH = 0.35
+# A vertical column of at most this many characters may be a paragraph's last, short column.
+VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
 THICKNESS_TOLERANCE = 0.2
 # A line of at most this many characters is a paragraph's tail: its box says little about its type.
@@ -200,7 +204,10 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
                 _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
                 for m in slot
             )
-            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
+            # a piece of a column, or a note half as wide; not a column under a character many
+            # times its size (a masthead's)
+            in_slot = line.box.width >= SLOT_MIN_WIDTH * extent.width
+            if overlap >= 0.5 * min(extent.width, line.box.width) and in_slot and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
             slots.append([line])
@@ -547,6 +554,16 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
     tail = len(line.text.strip()) <= tail_chars and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    if direction is Direction.VERTICAL:
+        # a paragraph's last column of a few characters: its pitch is swamped by the box's padding
+        # at both ends, but its box is as thick as the column before it, and it starts at the head
+        # of the column; a character far smaller than the one before it is no part of its column
+        # (a masthead's date beside the paper's name)
+        tail = (tail and thickness_l >= 0.5 * thickness_p) or (
+            len(line.text.strip()) <= VERTICAL_TAIL_CHARS
+            and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
+            and abs(b.x0 - e.x0) <= thickness_p
+        )
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots)
