@@ -7,7 +7,7 @@ import numpy as np
 from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
 from pipeline.document import Box, Direction, Line, Page, Role, reading_paragraphs
-from pipeline.layout import direction, regions
+from pipeline.layout import blocks, direction, regions
 from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
 
 
@@ -359,3 +359,15 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert texts(page) == sheet.expected
     assert page.meta["layout"]["frames"]
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
+
+
+def test_display_character_above_a_column_is_not_joined_to_it():
+    """A masthead character four columns wide stands just above a body column (the 申報 page of
+    1872): the column's x-range overlaps the character's only through a column of the page's other
+    half, offset by half a column; it must stay a column of its own, not the character's tail."""
+    masthead = Line("報", Box(253, 53, 312, 111), 0.9, Direction.VERTICAL)
+    column = Line("作固大有益於天下也且夫天下至庶也", Box(311, 123, 324, 427), 0.9, Direction.VERTICAL)
+    lower = Line("一本館之設新報原冀流傳廣遠故設法", Box(303, 478, 318, 839), 0.9, Direction.VERTICAL)
+    others = [Line("之語幾留心時務者於此可以得其機", Box(x, 123, x + 13, 427), 0.9, Direction.VERTICAL) for x in (282, 296, 340, 354)]
+    joined = blocks.join_fragments([masthead, column, lower, *others], [])
+    assert sorted(l.text for l in joined if "報" in l.text or "作固" in l.text) == sorted([masthead.text, column.text, lower.text])

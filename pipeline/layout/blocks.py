@@ -36,6 +36,9 @@ GUTTER_VOTES = 3
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
+# A vertical line more than this many column widths wide is display type (a masthead or headline
+# character): it is never a piece of a body column, nor are body pieces pieces of it.
+DISPLAY_WIDTH = 2.0
 
 
 @lru_cache(maxsize=65536)
@@ -157,6 +160,7 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
             overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
                 _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                or (m.box.width > DISPLAY_WIDTH * size) != (line.box.width > DISPLAY_WIDTH * size)
                 for m in slot
             )
             if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
