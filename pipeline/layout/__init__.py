@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, roles, skew
+from pipeline.layout import direction, order, recover, roles, skew
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -50,16 +50,18 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     page_box = _page_box(page, image, lines)
     degrees = skew.estimate_degrees(lines)
     rotation = skew.Rotation(degrees, page_box.center) if degrees else None
-    originals: dict[int, Line] = {}
+    originals: dict[int, tuple[Line, Line]] = {}
     if rotation is not None:
         lines, originals = _upright_lines(lines, rotation)
     regions = Regions()
-    if image is not None and config.find_regions:
-        upright_image = rotation.upright_image(image) if rotation is not None else image
+    upright_image = rotation.upright_image(image) if rotation is not None and image is not None else image
+    if upright_image is not None and config.find_regions:
         regions = find_regions(upright_image, [l.box for l in lines], size)
     if engine is not None and image is not None and regions.unread_text:
         lines = _read_missed_text(lines, regions.unread_text, image, engine, rotation, originals)
         size = blocking.body_size(lines) or size
+    if engine is not None and upright_image is not None and config.read_missed_lines:
+        lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures)
@@ -85,13 +87,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     return page
 
 
-def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, Line]]:
-    """Copies of the lines with boxes in the deskewed frame, and the way back to each original."""
+def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, tuple[Line, Line]]]:
+    """Copies of the lines with boxes in the deskewed frame, and the way back to each original
+    (keyed by the copy's id; the copy is kept too, since a dropped copy's id may be reused)."""
     upright, originals = [], {}
     for line in lines:
         chars = [rotation.upright(b) for b in line.char_boxes] if line.char_boxes else None
         copy = Line(line.text, rotation.upright_line(line), line.confidence, line.direction, None, chars)
-        originals[id(copy)] = line
+        originals[id(copy)] = (copy, line)
         upright.append(copy)
     return upright, originals
 
@@ -107,12 +110,14 @@ def _original_regions(regions: Regions, rotation: skew.Rotation) -> Regions:
     )
 
 
-def _restore_original_boxes(blocks: list[Block], originals: dict[int, Line], rotation: skew.Rotation) -> None:
+def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line, Line]], rotation: skew.Rotation) -> None:
     """Lines get their original boxes back (pieces made by layout get theirs turned back)."""
     for block in blocks:
         restored = []
         for line in block.lines:
-            original = originals.get(id(line))
+            copy, original = originals.get(id(line), (None, None))
+            if copy is not line:  # a line made after the copies (a re-read, a piece cut by layout)
+                original = None
             if original is None:
                 chars = [rotation.original(b) for b in line.char_boxes] if line.char_boxes else None
                 original = Line(line.text, rotation.original(line.box), line.confidence, line.direction, None, chars)
@@ -177,7 +182,7 @@ def _reread_vertical_regions(lines: list[Line], size: float, image: np.ndarray |
 
 
 def _read_missed_text(
-    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, Line]
+    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, tuple[Line, Line]]
 ) -> list[Line]:
     """Have the engine read regions holding text the page OCR did not find.
 
@@ -196,8 +201,14 @@ def _read_missed_text(
         if writing is Direction.VERTICAL and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
             lines = [l for l in lines if not any(l is i for i in inside)] + read
         else:
-            lines = lines + [l for l in read if not any(l.box.intersection_area(k.box) > 0.5 * min(l.box.area, k.box.area) for k in lines)]
+            lines = _add_new_lines(lines, read)
     return lines
+
+
+def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
+    """`lines` plus the read lines that no line there already holds (most of either box shared)."""
+    direction.mark_vertical(read)
+    return lines + [l for l in read if not any(l.box.intersection_area(k.box) > 0.5 * min(l.box.area, k.box.area) for k in lines)]
 
 
 def _grow_vertical(region: Box, lines: list[Line]) -> Box:

@@ -36,6 +36,8 @@ GUTTER_VOTES = 3
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
+# How many of the lines placed last are checked for standing between a block and its next line.
+RECENT_LINES = 30
 # A vertical line more than this many column widths wide is display type (a masthead or headline
 # character): it is never a piece of a body column, nor are body pieces pieces of it.
 DISPLAY_WIDTH = 2.0
@@ -399,6 +401,7 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
     blocks: list[Block] = []
     extents: list[Box] = []
     open_blocks: list[int] = []
+    placed: list[Line] = []
     for line in lines:
         start = _oriented(line.box, direction).y0
         still_open = []
@@ -410,8 +413,9 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
         best, best_gap = None, None
         for index in open_blocks:
             gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
-            if gap is not None and (best_gap is None or gap < best_gap):
+            if gap is not None and (best_gap is None or gap < best_gap) and not _line_between(blocks[index].lines[-1], line, placed[-RECENT_LINES:], direction):
                 best, best_gap = index, gap
+        placed.append(line)
         if best is None:
             blocks.append(Block(direction=direction, lines=[line]))
             extents.append(line.box)
@@ -420,6 +424,22 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
             blocks[best].lines.append(line)
             extents[best] = extents[best].union(line.box)
     return blocks
+
+
+def _line_between(previous: Line, line: Line, others: list[Line], direction: Direction) -> bool:
+    """Whether another line fills the gap between `previous` and `line`: a block never jumps over
+    a line of another block (a column read late must not join the column beyond its neighbour)."""
+    p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
+    if b.y0 <= p.y1 or min(p.x1, b.x1) <= max(p.x0, b.x0):
+        return False
+    gap = Box(max(p.x0, b.x0), p.y1, min(p.x1, b.x1), b.y0)
+    for other in others:
+        if other is previous or other is line:
+            continue
+        o = _oriented(other.box, direction)
+        if o.y0 <= gap.y0 and o.y1 >= gap.y1 and o.intersection_area(gap) >= 0.5 * gap.area:
+            return True
+    return False
 
 
 def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:

@@ -1,0 +1,171 @@
+"""Text the OCR read nowhere: ink that no line accounts for, cut into columns (or rows) by
+projection profiles, and read on its own.
+
+Page detection, and even the re-read of a whole vertical block, can pass over a column (on an old
+classical page, a column opening with small double-column notes was missed twice). Such a column
+shows as ink left over once every read line is blanked out. Each leftover column is read from a
+copy of the page with the read lines painted out, in a crop widened to a modest aspect: the
+detector upscales a crop's short side, so a bare one-column crop costs many times a page tile,
+and the blanked neighbours cannot be read a second time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import cv2
+import numpy as np
+
+from pipeline.document import Box, Direction, Line
+from pipeline.layout.regions import Regions, _runs, ink_mask, to_gray
+
+if TYPE_CHECKING:
+    from pipeline.ocr.base import OcrEngine
+
+# The search for missed lines runs at this character size in pixels.
+WORK_SIZE = 24.0
+# Other sizes are in body character sizes.
+# Read lines are blanked with this margin (detector boxes are tight on some characters).
+LINE_MARGIN = 0.1
+# Ink specks smaller than this area (squared sizes) are dirt, not strokes.
+SPECK_AREA = 0.02
+# A missed line is at least this long, and across it between these widths.
+MIN_LENGTH = 3.0
+MIN_WIDTH, MAX_WIDTH = 0.4, 1.8
+# Along a missed line, its ink falls into at least this many separate characters.
+MIN_CHARACTERS = 3
+# The median piece of ink along a missed line is at most this long (characters may touch).
+MAX_CHARACTER = 1.5
+# Share of a missed line's box that is ink: text, not a solid bar or a faint smudge.
+MIN_INK, MAX_INK = 0.08, 0.7
+# A missed line is read in a crop at most this many times longer than wide (blank around it).
+READ_ASPECT = 4.0
+
+
+def missed_lines(image: np.ndarray, lines: list[Line], size: float, regions: Regions) -> list[tuple[Box, Direction]]:
+    """Boxes of text lines (columns or rows) with ink that no OCR line, rule or picture covers.
+
+    The search runs on a copy reduced so characters are about WORK_SIZE pixels (a 9000 px scan
+    costs seconds at full size); the boxes come back in the image's pixels."""
+    gray = to_gray(image)
+    factor = min(1.0, WORK_SIZE / size) if size > 0 else 1.0
+    if factor < 1.0:
+        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    def scaled(boxes: list[Box]) -> list[Box]:
+        return [Box(b.x0 * factor, b.y0 * factor, b.x1 * factor, b.y1 * factor) for b in boxes]
+
+    blank = scaled([l.box for l in lines if l.box is not None] + regions.pictures)
+    rules = scaled(regions.horizontal_rules + regions.vertical_rules)
+    found = _missed_lines(gray, blank, rules, size * factor)
+    return [(Box(b.x0 / factor, b.y0 / factor, b.x1 / factor, b.y1 / factor), direction) for b, direction in found]
+
+
+def _missed_lines(gray: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> list[tuple[Box, Direction]]:
+    leftover = _leftover_ink(gray, blank, rules, size)
+    found: list[tuple[Box, Direction]] = []
+    for direction in (Direction.VERTICAL, Direction.HORIZONTAL):
+        along = (1, max(3, int(size))) if direction is Direction.VERTICAL else (max(3, int(size)), 1)
+        joined = cv2.morphologyEx(leftover, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        for x, y, w, h, _area in stats[1:count]:
+            length, width = (h, w) if direction is Direction.VERTICAL else (w, h)
+            if length < MIN_LENGTH * size:
+                continue
+            crop = leftover[y : y + h, x : x + w] > 0
+            for box in _cut_lines(crop, x, y, direction, size):
+                if _looks_like_text(leftover, box, direction, size) and not any(box.intersection_area(b) > 0 for b, _ in found):
+                    found.append((box, direction))
+    return found
+
+
+def read_missed(
+    image: np.ndarray, lines: list[Line], size: float, regions: Regions, engine: OcrEngine
+) -> list[Line]:
+    """Lines read from the missed columns and rows (page coordinates of `image`), in no order."""
+    missed = missed_lines(image, lines, size, regions)
+    if not missed:
+        return []
+    blanked = _blank_lines(image, lines, size)
+    height, width = image.shape[:2]
+    pending = sorted(missed, key=lambda m: (m[1].value, -m[0].x1, m[0].y0))  # vertical first, right to left
+    read: list[Line] = []
+    while pending:
+        box, direction = pending.pop(0)
+        region = _widened(box, direction, width, height)
+        new = [l for l in engine.read_region(blanked, region, direction) if l.text.strip() and l.box is not None]
+        targets = [box] + [b for b, _ in pending]
+        kept = [l for l in new if any(_centre_in(l.box, t, size) for t in targets)]
+        read.extend(kept)
+        # missed lines the widened crop read as well need no read of their own
+        pending = [(b, d) for b, d in pending if not any(_centre_in(l.box, b, size) for l in kept)]
+    return read
+
+
+def _leftover_ink(gray: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> np.ndarray:
+    """Ink outside the read lines and pictures (`blank`) and the rules, without specks."""
+    ink = ink_mask(gray, size)
+    margin = LINE_MARGIN * size
+    for box in blank:
+        ink[max(0, int(box.y0 - margin)) : int(box.y1 + margin) + 1, max(0, int(box.x0 - margin)) : int(box.x1 + margin) + 1] = 0
+    for rule in rules:
+        ink[max(0, int(rule.y0) - 2) : int(rule.y1) + 3, max(0, int(rule.x0) - 2) : int(rule.x1) + 3] = 0
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA * size * size
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _cut_lines(crop: np.ndarray, x: int, y: int, direction: Direction, size: float) -> list[Box]:
+    """Split a leftover ink region into lines at the blank runs of its profile across the lines."""
+    profile = crop.any(axis=0) if direction is Direction.VERTICAL else crop.any(axis=1)
+    boxes = []
+    for start, stop in _runs(profile):
+        if not MIN_WIDTH * size <= stop - start <= MAX_WIDTH * size:
+            continue
+        part = crop[:, start:stop] if direction is Direction.VERTICAL else crop[start:stop, :]
+        along = np.flatnonzero(part.any(axis=1) if direction is Direction.VERTICAL else part.any(axis=0))
+        if along.size == 0 or along[-1] + 1 - along[0] < MIN_LENGTH * size:
+            continue
+        if direction is Direction.VERTICAL:
+            boxes.append(Box(float(x + start), float(y + along[0]), float(x + stop), float(y + along[-1] + 1)))
+        else:
+            boxes.append(Box(float(x + along[0]), float(y + start), float(x + along[-1] + 1), float(y + stop)))
+    return boxes
+
+
+def _looks_like_text(leftover: np.ndarray, box: Box, direction: Direction, size: float) -> bool:
+    """Ink of a text density, falling into separate characters along the line."""
+    crop = leftover[int(box.y0) : int(box.y1), int(box.x0) : int(box.x1)] > 0
+    if crop.size == 0 or not MIN_INK <= float(crop.mean()) <= MAX_INK:
+        return False
+    profile = crop.any(axis=1) if direction is Direction.VERTICAL else crop.any(axis=0)
+    characters = _runs(profile)
+    # a broken rule or a frame's edge also falls into pieces, but pieces far longer than characters
+    return len(characters) >= MIN_CHARACTERS and float(np.median([b - a for a, b in characters])) <= MAX_CHARACTER * size
+
+
+def _blank_lines(image: np.ndarray, lines: list[Line], size: float) -> np.ndarray:
+    """A copy of the page with every read line painted over in the paper's colour."""
+    blanked = image.copy()
+    paper = np.percentile(to_gray(image), 90)
+    margin = LINE_MARGIN * size
+    for line in lines:
+        if line.box is not None:
+            box = line.box
+            blanked[max(0, int(box.y0 - margin)) : int(box.y1 + margin) + 1, max(0, int(box.x0 - margin)) : int(box.x1 + margin) + 1] = paper
+    return blanked
+
+
+def _widened(box: Box, direction: Direction, width: int, height: int) -> Box:
+    """The line's box widened across the line to READ_ASPECT, centred, inside the page."""
+    if direction is Direction.VERTICAL:
+        extra = max(0.0, box.height / READ_ASPECT - box.width) / 2
+        return Box(max(0.0, box.x0 - extra), box.y0, min(float(width), box.x1 + extra), box.y1)
+    extra = max(0.0, box.width / READ_ASPECT - box.height) / 2
+    return Box(box.x0, max(0.0, box.y0 - extra), box.x1, min(float(height), box.y1 + extra))
+
+
+def _centre_in(line: Box, target: Box, margin: float) -> bool:
+    x, y = line.center
+    return target.x0 - margin <= x <= target.x1 + margin and target.y0 - margin <= y <= target.y1 + margin
+
