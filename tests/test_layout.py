@@ -371,3 +371,13 @@ def test_display_character_above_a_column_is_not_joined_to_it():
     others = [Line("之語幾留心時務者於此可以得其機", Box(x, 123, x + 13, 427), 0.9, Direction.VERTICAL) for x in (282, 296, 340, 354)]
     joined = blocks.join_fragments([masthead, column, lower, *others], [])
     assert sorted(l.text for l in joined if "報" in l.text or "作固" in l.text) == sorted([masthead.text, column.text, lower.text])
+
+
+def test_a_date_set_beside_a_masthead_character_is_not_its_tail():
+    """Single small characters of a date row (英 四 月) beside a masthead character five times
+    their size: one- and two-character tails may be smaller than the line they follow, not of a
+    far smaller type."""
+    masthead = Line("報", Box(253, 53, 312, 111), 0.9, Direction.VERTICAL)
+    date = [Line(ch, Box(x, 88, x + 12, 100), 0.9, Direction.VERTICAL) for ch, x in (("英", 229), ("四", 211), ("月", 193))]
+    found = blocks.group_lines([masthead, *date], [])
+    assert ["".join(l.text for l in b.lines) for b in found] == ["報", "英四月"]

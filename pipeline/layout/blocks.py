@@ -447,9 +447,10 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
-    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
-    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box,
+    # but not one of a far smaller type (a date set beside a masthead character)
+    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance) and thickness_l >= 0.5 * thickness_p
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots)
