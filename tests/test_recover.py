@@ -90,3 +90,15 @@ def test_rules_and_blank_paper_are_not_read():
     image[100:600, 400:404] = 0  # a vertical rule the region finder missed
     image[650:654, 50:850] = 0
     assert recover.missed_lines(image, [], float(SIZE), Regions()) == []
+
+
+def test_the_uncovered_part_of_a_read_line_is_not_a_missed_line():
+    """A tight or turned detection box leaves the lower part of a row's characters outside it:
+    that sliver lies along the line's edge and is thinner than its type."""
+    image = np.full((300, 900), 255, np.uint8)
+    for index in range(20):
+        x = 60 + index * SIZE
+        image[100 : 100 + SIZE - 2, x + 2 : x + SIZE - 2] = 0
+        image[104 : 100 + SIZE - 6, x + 6 : x + SIZE - 6] = 255
+    line = Line("一" * 20, Box(60, 98, 60 + 20 * SIZE, 108), 0.9)
+    assert recover.missed_lines(image, [line], float(SIZE), Regions()) == []

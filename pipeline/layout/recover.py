@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import Box, Direction, Line
+from pipeline.layout.blocks import text_units
 from pipeline.layout.regions import Regions, _runs, ink_mask, to_gray
 
 if TYPE_CHECKING:
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 # The search for missed lines runs at this character size in pixels.
 WORK_SIZE = 24.0
 # Other sizes are in body character sizes.
+# The coarse grid of the search has this many cells to a character.
+GRID_CELLS = 4
 # Read lines are blanked with this margin (detector boxes are tight on some characters).
 LINE_MARGIN = 0.1
 # Ink specks smaller than this area (squared sizes) are dirt, not strokes.
@@ -38,6 +41,10 @@ MIN_CHARACTERS = 3
 MAX_CHARACTER = 1.5
 # Share of a missed line's box that is ink: text, not a solid bar or a faint smudge.
 MIN_INK, MAX_INK = 0.08, 0.7
+# Leftover ink within this many sizes of a read line's edge, and thinner than this share of its
+# type, is a sliver of that line's characters.
+EDGE_GAP = 0.5
+SLIVER = 0.7
 # A missed line is read in a crop at most this many times longer than wide (blank around it).
 READ_ASPECT = 4.0
 
@@ -45,35 +52,47 @@ READ_ASPECT = 4.0
 def missed_lines(image: np.ndarray, lines: list[Line], size: float, regions: Regions) -> list[tuple[Box, Direction]]:
     """Boxes of text lines (columns or rows) with ink that no OCR line, rule or picture covers.
 
-    The search runs on a copy reduced so characters are about WORK_SIZE pixels (a 9000 px scan
-    costs seconds at full size); the boxes come back in the image's pixels."""
-    gray = to_gray(image)
-    factor = min(1.0, WORK_SIZE / size) if size > 0 else 1.0
+    On a page of large type the search runs on a copy reduced so characters are about WORK_SIZE
+    pixels (a 9000 px scan costs seconds at full size); the boxes come back in the image's pixels."""
+    factor = WORK_SIZE / size if size > 2 * WORK_SIZE else 1.0  # reducing costs more than it saves below
     if factor < 1.0:
-        gray = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        ink = ink_mask(cv2.resize(to_gray(image), None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), size * factor)
+    elif regions.ink is not None and regions.ink.shape == image.shape[:2]:
+        ink = regions.ink.copy()  # the region finder's mask, at the same size
+    else:
+        ink = ink_mask(to_gray(image), size)
     def scaled(boxes: list[Box]) -> list[Box]:
         return [Box(b.x0 * factor, b.y0 * factor, b.x1 * factor, b.y1 * factor) for b in boxes]
 
     blank = scaled([l.box for l in lines if l.box is not None] + regions.pictures)
     rules = scaled(regions.horizontal_rules + regions.vertical_rules)
-    found = _missed_lines(gray, blank, rules, size * factor)
-    return [(Box(b.x0 / factor, b.y0 / factor, b.x1 / factor, b.y1 / factor), direction) for b, direction in found]
+    found = _missed_lines(ink, blank, rules, size * factor)
+    boxes = [(Box(b.x0 / factor, b.y0 / factor, b.x1 / factor, b.y1 / factor), direction) for b, direction in found]
+    return [(box, direction) for box, direction in boxes if not _sliver(box, direction, lines, size)]
 
 
-def _missed_lines(gray: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> list[tuple[Box, Direction]]:
-    leftover = _leftover_ink(gray, blank, rules, size)
+def _missed_lines(ink: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> list[tuple[Box, Direction]]:
+    """Candidates are found on a coarse grid of the leftover ink (cells a quarter character wide:
+    cheap on a whole page), then cut into lines and checked on the full-resolution ink."""
+    leftover = _leftover_ink(ink, blank, rules, size)
+    cell = max(1, int(size / GRID_CELLS))
+    rows, columns = max(1, leftover.shape[0] // cell), max(1, leftover.shape[1] // cell)
+    # a whole number of cells makes the area reduction a fast integer one (the margin is blank paper)
+    grid = cv2.resize(leftover[: rows * cell, : columns * cell], (columns, rows), interpolation=cv2.INTER_AREA)
+    grid = np.where(grid > 0, 255, 0).astype(np.uint8)
     found: list[tuple[Box, Direction]] = []
     for direction in (Direction.VERTICAL, Direction.HORIZONTAL):
-        along = (1, max(3, int(size))) if direction is Direction.VERTICAL else (max(3, int(size)), 1)
-        joined = cv2.morphologyEx(leftover, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        along = (1, GRID_CELLS) if direction is Direction.VERTICAL else (GRID_CELLS, 1)
+        joined = cv2.morphologyEx(grid, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, along))
         count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-        for x, y, w, h, _area in stats[1:count]:
-            length, width = (h, w) if direction is Direction.VERTICAL else (w, h)
-            if length < MIN_LENGTH * size:
+        for gx, gy, gw, gh, _area in stats[1:count]:
+            if (gh if direction is Direction.VERTICAL else gw) * cell < MIN_LENGTH * size - 2 * cell:
                 continue
-            crop = leftover[y : y + h, x : x + w] > 0
+            x, y = max(0, (gx - 1) * cell), max(0, (gy - 1) * cell)
+            crop = _without_specks(leftover[y : (gy + gh + 1) * cell, x : (gx + gw + 1) * cell], size)
             for box in _cut_lines(crop, x, y, direction, size):
-                if _looks_like_text(leftover, box, direction, size) and not any(box.intersection_area(b) > 0 for b, _ in found):
+                inside = crop[int(box.y0) - y : int(box.y1) - y, int(box.x0) - x : int(box.x1) - x]
+                if _looks_like_text(inside, direction, size) and not any(box.intersection_area(b) > 0 for b, _ in found):
                     found.append((box, direction))
     return found
 
@@ -101,18 +120,45 @@ def read_missed(
     return read
 
 
-def _leftover_ink(gray: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> np.ndarray:
-    """Ink outside the read lines and pictures (`blank`) and the rules, without specks."""
-    ink = ink_mask(gray, size)
+def _sliver(box: Box, direction: Direction, lines: list[Line], size: float) -> bool:
+    """Leftover ink along the edge of a read line and thinner than that line's type: the part of
+    its characters that a tight or turned detection box left out, not a line of its own."""
+    length, width = (box.height, box.width) if direction is Direction.VERTICAL else (box.width, box.height)
+    for line in lines:
+        other = line.box
+        if other is None:
+            continue
+        if direction is Direction.VERTICAL:
+            shared, gap = min(box.y1, other.y1) - max(box.y0, other.y0), max(other.x0 - box.x1, box.x0 - other.x1)
+        else:
+            shared, gap = min(box.x1, other.x1) - max(box.x0, other.x0), max(other.y0 - box.y1, box.y0 - other.y1)
+        if shared >= 0.5 * length and gap <= EDGE_GAP * size and width < SLIVER * _pitch(line):
+            return True
+    return False
+
+
+def _pitch(line: Line) -> float:
+    """The line's character pitch along it: its type size, whatever its box's thickness."""
+    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
+    return length / max(1.0, text_units(line.text))
+
+
+def _leftover_ink(ink: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> np.ndarray:
+    """The ink (changed in place) outside the read lines and pictures (`blank`) and the rules."""
     margin = LINE_MARGIN * size
     for box in blank:
         ink[max(0, int(box.y0 - margin)) : int(box.y1 + margin) + 1, max(0, int(box.x0 - margin)) : int(box.x1 + margin) + 1] = 0
     for rule in rules:
         ink[max(0, int(rule.y0) - 2) : int(rule.y1) + 3, max(0, int(rule.x0) - 2) : int(rule.x1) + 3] = 0
+    return ink
+
+
+def _without_specks(ink: np.ndarray, size: float) -> np.ndarray:
+    """The ink as booleans, without components too small to be a stroke."""
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= SPECK_AREA * size * size
     keep[0] = False
-    return np.where(keep[labels], 255, 0).astype(np.uint8)
+    return keep[labels]
 
 
 def _cut_lines(crop: np.ndarray, x: int, y: int, direction: Direction, size: float) -> list[Box]:
@@ -133,15 +179,22 @@ def _cut_lines(crop: np.ndarray, x: int, y: int, direction: Direction, size: flo
     return boxes
 
 
-def _looks_like_text(leftover: np.ndarray, box: Box, direction: Direction, size: float) -> bool:
-    """Ink of a text density, falling into separate characters along the line."""
-    crop = leftover[int(box.y0) : int(box.y1), int(box.x0) : int(box.x1)] > 0
+def _looks_like_text(crop: np.ndarray, direction: Direction, size: float) -> bool:
+    """Ink (booleans, the line's box) of a text density, falling into separate characters along the line."""
     if crop.size == 0 or not MIN_INK <= float(crop.mean()) <= MAX_INK:
         return False
     profile = crop.any(axis=1) if direction is Direction.VERTICAL else crop.any(axis=0)
     characters = _runs(profile)
-    # a broken rule or a frame's edge also falls into pieces, but pieces far longer than characters
-    return len(characters) >= MIN_CHARACTERS and float(np.median([b - a for a, b in characters])) <= MAX_CHARACTER * size
+    if len(characters) < MIN_CHARACTERS:
+        return False
+    # a broken rule or a frame's edge also falls into pieces, but longer than characters, or thin
+    lengths, widths = [], []
+    for a, b in characters:
+        piece = crop[a:b] if direction is Direction.VERTICAL else crop[:, a:b].T
+        across = np.flatnonzero(piece.any(axis=0))
+        lengths.append(b - a)
+        widths.append(across[-1] + 1 - across[0])
+    return float(np.median(lengths)) <= MAX_CHARACTER * size and float(np.median(widths)) >= MIN_WIDTH * size
 
 
 def _blank_lines(image: np.ndarray, lines: list[Line], size: float) -> np.ndarray:
