@@ -43,10 +43,11 @@ class SeeingEngine(ReplayEngine):
     ink shows in the image it is given (so a read of a blanked-out column returns nothing), except
     the `hard` ones when the region is a wide block (as a real detector missed a column twice)."""
 
-    def __init__(self, page_lines: list[Line], columns: list[Line], hard: tuple[Line, ...] = ()) -> None:
+    def __init__(self, page_lines: list[Line], columns: list[Line], hard: tuple[Line, ...] = (), hard_above: float = 8 * SIZE) -> None:
         super().__init__({1: page_lines})
         self.columns = columns
         self.hard = hard
+        self.hard_above = hard_above  # crops wider than this miss the hard columns
         self.calls: list[Box] = []
 
     def read_region(self, image, box, direction):
@@ -55,7 +56,7 @@ class SeeingEngine(ReplayEngine):
         for column in self.columns:
             x, y = column.box.center
             inked = image[int(column.box.y0) : int(column.box.y1), int(column.box.x0) : int(column.box.x1)].min() < 128
-            missed = column in self.hard and box.width > 8 * SIZE
+            missed = column in self.hard and box.width > self.hard_above
             if box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1 and inked and not missed:
                 seen.append(Line(column.text, column.box, 0.9, Direction.VERTICAL))
         return seen
@@ -75,6 +76,16 @@ def test_missed_columns_are_read_one_by_one_without_reading_the_others_again():
     recovered = recover.read_missed(image, read, float(SIZE), Regions(), engine)
     assert sorted(l.text for l in recovered) == sorted([columns[3].text, columns[7].text])
     assert len(engine.calls) == 2  # one read per missed column, none of the read ones again
+
+
+def test_a_column_the_first_crop_misses_is_read_from_a_narrower_one():
+    image, columns = column_page(8)
+    read = [c for i, c in enumerate(columns) if i != 3]
+    engine = SeeingEngine(read, columns, hard=(columns[3],), hard_above=4 * SIZE)
+    recovered = recover.read_missed(image, read, float(SIZE), Regions(), engine)
+    assert [l.text for l in recovered] == [columns[3].text]
+    first, second = engine.calls  # aspect 3, then 6
+    assert abs(first.width - first.height / 3) <= 1 and abs(second.width - second.height / 6) <= 1
 
 
 def test_page_reads_right_to_left_with_the_recovered_columns():
