@@ -270,5 +270,18 @@ def _continues(previous: Block, block: Block) -> bool:
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
         return False
     if len(block.lines) == 1:
-        return not ends_sentence
+        return not ends_sentence and _single_line_indent(previous, block) < INDENT_MIN_CHARS
     return geometry(block)[0].indent < INDENT_MIN_CHARS
+
+
+def _single_line_indent(previous: Block, block: Block) -> float:
+    """The indent of a one-line block against the previous block's lines, in characters, where
+    the two stand in one band (vertical columns side by side under one top edge); 0 elsewhere.
+    A one-line block cannot show an indent on its own: a title column set lower than the
+    columns beside it (本館條例 on the 1872 申報 page) would otherwise run on from them."""
+    start, end = _column_extent(previous)
+    line_start, line_end = _along(block.lines[0].box, block.direction)
+    size = max(line_size(previous.lines[-1]), 1.0)
+    if line_start < start - size or line_end > end + size:
+        return 0.0
+    return (line_start - start) / size

@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, roles, skew, upright
+from pipeline.layout import direction, order, recover, roles, skew, upright
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -64,6 +64,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     if engine is not None and image is not None and regions.unread_text:
         lines = _read_missed_text(lines, regions.unread_text, image, engine, rotation, originals)
         size = blocking.body_size(lines) or size
+    if engine is not None and upright_image is not None and config.read_missed_lines:
+        lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
@@ -234,6 +236,12 @@ def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
 def _already_read(line: Line, lines: list[Line]) -> bool:
     """Whether most of the line's box lies on the box of one of `lines`."""
     return any(line.box.intersection_area(k.box) > 0.5 * min(line.box.area, k.box.area) for k in lines)
+
+
+def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
+    """`lines` plus the read lines that no line there already holds (most of either box shared)."""
+    direction.mark_vertical(read)
+    return lines + [l for l in read if not _already_read(l, lines)]
 
 
 def _grow_vertical(region: Box, lines: list[Line]) -> Box:
