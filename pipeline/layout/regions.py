@@ -33,6 +33,7 @@ class Regions:
     frames: list[Box] = field(default_factory=list)
     pictures: list[Box] = field(default_factory=list)
     unread_text: list[tuple[Box, Direction]] = field(default_factory=list)  # text the page OCR missed
+    ink: np.ndarray | None = field(default=None, repr=False)  # the ink mask they were found in (255 = ink)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -66,6 +67,7 @@ def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> 
     regions = Regions(
         horizontal_rules=_thin_components(horizontal, rule_length, thickness_limit, axis=0),
         vertical_rules=_thin_components(vertical, rule_length, thickness_limit, axis=1),
+        ink=ink,
     )
     rules = np.zeros_like(ink)
     for box, source in [(b, horizontal) for b in regions.horizontal_rules] + [(b, vertical) for b in regions.vertical_rules]:
@@ -130,7 +132,9 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
     for box in text_boxes:
         cv2.rectangle(mask, (int(box.x0) - pad, int(box.y0) - pad), (int(box.x1) + pad, int(box.y1) + pad), 0, -1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(char_size)), max(3, int(char_size))))
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+    # closing bridges the gap a rule leaves; cut along the rules again so a frame's edge keeps a
+    # picture apart from the ink left over inside the frame (a lead box over the picture)
+    closed = cv2.bitwise_and(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), cv2.bitwise_not(rules))
     count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     minimum = PICTURE_MIN_CHARS * char_size
     pictures, unread = [], []
