@@ -480,8 +480,10 @@ def test_a_piece_cut_off_a_body_line_is_not_a_subhead_but_the_last_line_of_a_hea
     comma = one_line("薛鑫坤说，20年过去，", 0, 200, 100)
     subtitle = one_line("——家运、水运、国运", 300, 0, 100, Role.SUBTITLE)
     tail = one_line("交织", 300, 14, 24)
-    roles._line_pieces_are_not_subheads([piece, comma, subtitle, tail], 10)
-    assert [b.role for b in (piece, comma, tail)] == [Role.BODY, Role.BODY, Role.SUBHEAD]
+    lone_char = one_line("路", 0, 300, 14, Role.KEYWORD)  # measured large from its padded box
+    word = one_line("攻坚", 0, 400, 40, Role.KEYWORD)
+    roles._line_pieces_are_not_subheads([piece, comma, subtitle, tail, lone_char, word], 10)
+    assert [b.role for b in (piece, comma, tail, lone_char, word)] == [Role.BODY, Role.BODY, Role.SUBHEAD, Role.BODY, Role.KEYWORD]
 
 
 def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a_subhead():

@@ -150,10 +150,12 @@ def _can_be_heading(text: str) -> bool:
 
 def _line_pieces_are_not_subheads(blocks: list[Block], body: float) -> None:
     """A subhead by size alone that stands by itself (not one line of a heading set in several)
-    and cannot be a heading by its text is a piece of a body line."""
+    and cannot be a heading by its text is a piece of a body line; so is a lone horizontal
+    "keyword" of one character (decorative keywords are words, 攻坚, 实干)."""
     headings = [b for b in blocks if b.role.is_heading]
     for block in blocks:
-        if block.role is Role.SUBHEAD and not _can_be_heading(block_text(block)):
+        single = block.role is Role.KEYWORD and block.direction is Direction.HORIZONTAL and len(compact(block_text(block))) == 1
+        if (block.role is Role.SUBHEAD and not _can_be_heading(block_text(block))) or single:
             if not any(other is not block and _stacked(block, other, body) for other in headings):
                 block.role = Role.BODY
 
