@@ -64,8 +64,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
-    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures)
-    found = blocking.group_lines(lines, separators)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
+    found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
 
@@ -188,27 +188,51 @@ def _read_missed_text(
 
     A vertical region grows over the vertical columns the page OCR did find beside it: the whole
     block is re-read and its columns replace the page OCR's (cropped vertical blocks read far
-    better than the page). Re-read lines the page OCR already had are otherwise dropped.
+    better than the page). Re-read lines the page OCR already had are otherwise dropped, also
+    those standing over lines outside the region: a region along the ends of skewed lines holds
+    the few characters their boxes left out, and reads them a second time.
     """
     for box, writing in unread:
         region = _grow_vertical(box, lines) if writing is Direction.VERTICAL else box
         inside = [l for l in lines if direction.inside(l, region)]
+        outside = [l for l in lines if not any(l is i for i in inside)]
         read = [l for l in engine.read_region(image, rotation.original(region) if rotation is not None else region, writing) if l.text.strip() and l.box is not None]
         direction.mark_vertical(read)
         if rotation is not None:
             read, more = _upright_lines(read, rotation)
             originals.update(more)
-        if writing is Direction.VERTICAL and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
-            lines = [l for l in lines if not any(l is i for i in inside)] + read
+        read = [l for l in read if not _already_read(l, outside) and not _repeats_page_line(l, lines)]
+        if writing is Direction.VERTICAL and inside and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
+            lines = outside + read
         else:
-            lines = _add_new_lines(lines, read)
+            lines = lines + [l for l in read if not _already_read(l, inside)]
     return lines
 
 
+def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
+    """A piece re-read from a region that overlaps a page line on the same row and holds only its
+    characters: the end of that line read again (on a skewed page the upright boxes of a column's
+    lines stop short of their last characters, which then look like text the OCR missed)."""
+    box = read.box
+    for line in lines:
+        if line.direction is not Direction.HORIZONTAL or read.direction is not Direction.HORIZONTAL:
+            continue
+        level = min(line.box.y1, box.y1) - max(line.box.y0, box.y0) >= 0.5 * min(line.box.height, box.height)
+        touching = min(line.box.x1, box.x1) - max(line.box.x0, box.x0) > 0
+        if level and touching and all(ch in line.text for ch in read.text if not ch.isspace()):
+            return True
+    return False
+
+
 def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
-    """`lines` plus the read lines that no line there already holds (most of either box shared)."""
+    """`lines` plus the read lines that none of them already holds."""
     direction.mark_vertical(read)
-    return lines + [l for l in read if not any(l.box.intersection_area(k.box) > 0.5 * min(l.box.area, k.box.area) for k in lines)]
+    return lines + [l for l in read if not _already_read(l, lines)]
+
+
+def _already_read(line: Line, lines: list[Line]) -> bool:
+    """Whether most of the line's box lies on the box of one of `lines`."""
+    return any(line.box.intersection_area(k.box) > 0.5 * min(line.box.area, k.box.area) for k in lines)
 
 
 def _grow_vertical(region: Box, lines: list[Line]) -> Box:

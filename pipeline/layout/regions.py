@@ -132,7 +132,9 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
     for box in text_boxes:
         cv2.rectangle(mask, (int(box.x0) - pad, int(box.y0) - pad), (int(box.x1) + pad, int(box.y1) + pad), 0, -1)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(char_size)), max(3, int(char_size))))
-    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)
+    # closing bridges the gap a rule leaves; cut along the rules again so a frame's edge keeps a
+    # picture apart from the ink left over inside the frame (a lead box over the picture)
+    closed = cv2.bitwise_and(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), cv2.bitwise_not(rules))
     count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     minimum = PICTURE_MIN_CHARS * char_size
     pictures, unread = [], []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from statistics import median
 
-from pipeline.document import Box, Direction, Line
+from pipeline.document import Block, Box, Direction, Line, Page
 
 # Below this angle (degrees) the page is treated as straight.
 MIN_SKEW_DEGREES = 0.3
@@ -125,3 +125,20 @@ class Rotation:
 
 def _corners(box: Box) -> list[tuple[float, float]]:
     return [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
+
+
+def page_rotation(page: Page) -> Rotation | None:
+    """The turn layout found on the page (recorded in its meta), about the page's centre."""
+    degrees = page.meta.get("layout", {}).get("skew_degrees") or 0.0
+    if not degrees or not page.width or not page.height:
+        return None
+    return Rotation(degrees, (page.width / 2, page.height / 2))
+
+
+def upright_block(block: Block, rotation: Rotation) -> Block:
+    """A copy of the block with its lines' boxes in the upright frame, for measuring indents and
+    line ends (on a page turned by 2° a column's edge drifts by two characters over its height)."""
+    if block.box is None or any(l.box is None for l in block.lines):
+        return block
+    lines = [Line(l.text, rotation.upright_line(l), l.confidence, l.direction) for l in block.lines]
+    return Block(block.role, block.direction, Box.enclosing([l.box for l in lines]), lines, [], block.article)
