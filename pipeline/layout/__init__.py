@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, recover, roles, skew
+from pipeline.layout import direction, order, recover, roles, skew, upright
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -26,6 +26,10 @@ ARTICLE_ORDER = {Role.KICKER: 0, Role.HEADLINE: 1, Role.SUBTITLE: 2, Role.BYLINE
 BODY_RANK = 5
 # Marks smaller than this fraction of the body size are dirt, not characters (kept in the JSON meta).
 SPECK_SIZE = 0.35
+# One or two "characters" more than this many body sizes high, read with less than this
+# confidence, are a photo's texture read as text.
+PHOTO_READ_SIZE = 4.0
+PHOTO_READ_CONFIDENCE = 0.85
 
 
 def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: OcrEngine | None = None) -> Page:
@@ -65,6 +69,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
+    if engine is not None and upright_image is not None and config.upright_columns:
+        lines = upright.reread(lines, upright_image, engine)
     found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
@@ -89,7 +95,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
 
 def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, tuple[Line, Line]]]:
     """Copies of the lines with boxes in the deskewed frame, and the way back to each original
-    (keyed by the copy's id; the copy is kept too, since a dropped copy's id may be reused)."""
+    (by the copy's id, with the copy itself: a copy dropped later frees its id for a new line)."""
     upright, originals = [], {}
     for line in lines:
         chars = [rotation.upright(b) for b in line.char_boxes] if line.char_boxes else None
@@ -116,9 +122,7 @@ def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line
         restored = []
         for line in block.lines:
             copy, original = originals.get(id(line), (None, None))
-            if copy is not line:  # a line made after the copies (a re-read, a piece cut by layout)
-                original = None
-            if original is None:
+            if copy is not line or original is None:
                 chars = [rotation.original(b) for b in line.char_boxes] if line.char_boxes else None
                 original = Line(line.text, rotation.original(line.box), line.confidence, line.direction, None, chars)
             restored.append(original)
@@ -127,11 +131,16 @@ def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line
 
 
 def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
-    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text."""
+    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text;
+    one or two "characters" many times the body size, read with little confidence, are the texture
+    of a photo read as text (their box would hide part of the picture from the picture finder; a
+    masthead's big characters are read with confidence)."""
     keep, specks = [], []
     for line in lines:
-        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size and len(line.text.strip()) <= 2
-        (specks if tiny else keep).append(line)
+        short = len(line.text.strip()) <= 2
+        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size
+        giant = min(line.box.width, line.box.height) > PHOTO_READ_SIZE * size and (line.confidence or 0.0) < PHOTO_READ_CONFIDENCE
+        (specks if short and (tiny or giant) else keep).append(line)
     return keep, specks
 
 
@@ -224,15 +233,15 @@ def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
     return False
 
 
-def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
-    """`lines` plus the read lines that none of them already holds."""
-    direction.mark_vertical(read)
-    return lines + [l for l in read if not _already_read(l, lines)]
-
-
 def _already_read(line: Line, lines: list[Line]) -> bool:
     """Whether most of the line's box lies on the box of one of `lines`."""
     return any(line.box.intersection_area(k.box) > 0.5 * min(line.box.area, k.box.area) for k in lines)
+
+
+def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
+    """`lines` plus the read lines that no line there already holds (most of either box shared)."""
+    direction.mark_vertical(read)
+    return lines + [l for l in read if not _already_read(l, lines)]
 
 
 def _grow_vertical(region: Box, lines: list[Line]) -> Box:
