@@ -505,3 +505,12 @@ def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_n
     subtitle = heading("——温州银监分局还明确了监管底线", 110, 30, Role.SUBHEAD)
     roles._resolve_heading_clusters([main, piece, subtitle], 20)
     assert [b.role for b in (main, piece, subtitle)] == [Role.HEADLINE, Role.HEADLINE, Role.SUBTITLE]
+
+
+def test_vertical_columns_ending_just_over_a_picture_are_not_its_caption():
+    lines = [Line("所以說深中通道也是大灣區", Box(300, 100, 336, 560), 0.9, Direction.VERTICAL), Line("多城生活變同城生活", Box(252, 100, 288, 440), 0.9, Direction.VERTICAL)]
+    block = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines)
+    body_lines = [Line("一二三四五六七八九十甲乙丙", Box(800 - i * 48, 100, 836 - i * 48, 560), 0.9, Direction.VERTICAL) for i in range(8)]
+    body = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in body_lines]), lines=body_lines)
+    roles.assign([body, block], 36.0, Box(0, 0, 1000, 1400), [], [], [Box(100, 580, 350, 800)])
+    assert block.role is Role.BODY
