@@ -132,3 +132,18 @@ def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it
     far = horizontal_block([(0, "织")], y=60, role=Role.SUBTITLE)  # two line heights lower: another subtitle
     page = paragraphs.build(Page(blocks=[first, far]))
     assert len(list(reading_paragraphs(page))) == 2
+
+
+def test_a_vertical_paragraph_wrapped_above_a_picture_goes_on_in_the_next_block():
+    size = 10
+    def column(i: int, indent: int, text: str) -> Line:
+        return Line(text, Box(300 - i * 15, indent * size, 310 - i * 15, (indent + len(text)) * size), direction=Direction.VERTICAL)
+    wrapped = [column(0, 2, "一二三四"), column(1, 0, "一二三四五六"), column(2, 0, "一二三四五六")]
+    full = [column(3, 0, "甲乙丙丁戊己庚辛壬癸"), column(4, 0, "甲乙丙丁戊己庚辛壬癸"), column(5, 0, "甲乙。")]
+    first = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in wrapped]), lines=wrapped, article=1)
+    second = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in full]), lines=full, article=1)
+    page = Page(blocks=[first, second], meta={"layout": {"pictures": [[260, 70, 312, 100]]}})  # under the first block
+    paragraphs.build(page)
+    assert second.paragraphs[0].continues
+    paragraphs.build(Page(blocks=[first, second]))  # without the picture its last column looks short
+    assert not second.paragraphs[0].continues
