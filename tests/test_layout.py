@@ -514,3 +514,12 @@ def test_vertical_columns_ending_just_over_a_picture_are_not_its_caption():
     body = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in body_lines]), lines=body_lines)
     roles.assign([body, block], 36.0, Box(0, 0, 1000, 1400), [], [], [Box(100, 580, 350, 800)])
     assert block.role is Role.BODY
+
+
+def test_a_small_character_after_a_giant_one_is_not_its_columns_tail():
+    """Historic mastheads: the paper's name in giant type beside a date in small characters."""
+    from pipeline.layout import blocks
+
+    giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
+    small = Line("英", Box(2380, 560, 2510, 690), 0.9, Direction.VERTICAL)
+    assert len(blocks.group_lines([giant, small], [])) == 2
