@@ -15,8 +15,8 @@ from statistics import median
 
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
+from pipeline.layout import skew
 from pipeline.layout.blocks import line_size
-from pipeline.layout.skew import Rotation
 from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
@@ -53,8 +53,8 @@ class LineGeometry:
 def build(page: Page) -> Page:
     """Fill every block's paragraphs; mark pieces that continue a paragraph from the previous block."""
     layout = page.meta.get("layout", {})
-    rotation = _page_rotation(page)
     pictures = [Box.from_list(b) for b in layout.get("pictures", [])]
+    rotation = skew.page_rotation(page)  # measure a turned page's lines in its upright frame
     if rotation is not None:
         pictures = [rotation.upright(p) for p in pictures]
     previous: Block | None = None
@@ -63,7 +63,7 @@ def build(page: Page) -> Page:
             block.paragraphs = []
             continue
         if block.role in FLOWING_ROLES:
-            measured = _upright(block, rotation)
+            measured = skew.upright_block(block, rotation) if rotation is not None else block
             block.paragraphs = _flowing_paragraphs(measured, pictures)
             if previous is not None and _continues(previous, measured, pictures):
                 block.paragraphs[0].continues = True
@@ -74,25 +74,9 @@ def build(page: Page) -> Page:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
             if previous is not None and _heading_goes_on(previous, block):
                 block.paragraphs[0].continues = True
-        previous = block if not block.role.is_furniture else previous
+        if not block.role.is_furniture:
+            previous = block  # a flowing block as measured upright, with a cut last line rejoined
     return page
-
-
-def _page_rotation(page: Page) -> Rotation | None:
-    """The turn that layout found and undid for its own work (lines keep the scan's boxes, so on a
-    skewed page a column's line starts drift sideways line by line and would read as indents)."""
-    degrees = page.meta.get("layout", {}).get("skew_degrees", 0.0)
-    if not degrees or not page.width or not page.height:
-        return None
-    return Rotation(degrees, (page.width / 2, page.height / 2))
-
-
-def _upright(block: Block, rotation: Rotation | None) -> Block:
-    """A copy of the block with its lines' boxes in the deskewed frame, for measuring only."""
-    if rotation is None or block.box is None or any(l.box is None for l in block.lines):
-        return block
-    lines = [Line(l.text, rotation.upright_line(l), l.confidence, l.direction) for l in block.lines]
-    return Block(block.role, block.direction, Box.enclosing([l.box for l in lines]), lines, [], block.article)
 
 
 def evidence(block: Block, pictures: list[Box] = ()) -> list[LineEvidence]:
@@ -293,5 +277,18 @@ def _continues(previous: Block, block: Block, pictures: list[Box] = ()) -> bool:
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
         return False
     if len(block.lines) == 1:
-        return not ends_sentence
+        return not ends_sentence and _single_line_indent(previous, block) < INDENT_MIN_CHARS
     return geometry(block)[0].indent < INDENT_MIN_CHARS
+
+
+def _single_line_indent(previous: Block, block: Block) -> float:
+    """The indent of a one-line block against the previous block's lines, in characters, where
+    the two stand in one band (vertical columns side by side under one top edge); 0 elsewhere.
+    A one-line block cannot show an indent on its own: a title column set lower than the
+    columns beside it (本館條例 on the 1872 申報 page) would otherwise run on from them."""
+    start, end = _column_extent(previous)
+    line_start, line_end = _along(block.lines[0].box, block.direction)
+    size = max(line_size(previous.lines[-1]), 1.0)
+    if line_start < start - size or line_end > end + size:
+        return 0.0
+    return (line_start - start) / size

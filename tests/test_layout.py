@@ -7,7 +7,7 @@ import numpy as np
 from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
 from pipeline.document import Block, Box, Direction, Line, Page, Role, reading_paragraphs
-from pipeline.layout import direction, regions, roles
+from pipeline.layout import blocks, direction, regions, roles
 from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
 
 
@@ -523,3 +523,25 @@ def test_a_small_character_after_a_giant_one_is_not_its_columns_tail():
     giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
     small = Line("英", Box(2380, 560, 2510, 690), 0.9, Direction.VERTICAL)
     assert len(blocks.group_lines([giant, small], [])) == 2
+
+
+def test_display_character_above_a_column_is_not_joined_to_it():
+    """A masthead character four columns wide stands just above a body column (the 申報 page of
+    1872): the column's x-range overlaps the character's only through a column of the page's other
+    half, offset by half a column; it must stay a column of its own, not the character's tail."""
+    masthead = Line("報", Box(253, 53, 312, 111), 0.9, Direction.VERTICAL)
+    column = Line("作固大有益於天下也且夫天下至庶也", Box(311, 123, 324, 427), 0.9, Direction.VERTICAL)
+    lower = Line("一本館之設新報原冀流傳廣遠故設法", Box(303, 478, 318, 839), 0.9, Direction.VERTICAL)
+    others = [Line("之語幾留心時務者於此可以得其機", Box(x, 123, x + 13, 427), 0.9, Direction.VERTICAL) for x in (282, 296, 340, 354)]
+    joined = blocks.join_fragments([masthead, column, lower, *others], [])
+    assert sorted(l.text for l in joined if "報" in l.text or "作固" in l.text) == sorted([masthead.text, column.text, lower.text])
+
+
+def test_a_date_set_beside_a_masthead_character_is_not_its_tail():
+    """Single small characters of a date row (英 四 月) beside a masthead character five times
+    their size: one- and two-character tails may be smaller than the line they follow, not of a
+    far smaller type."""
+    masthead = Line("報", Box(253, 53, 312, 111), 0.9, Direction.VERTICAL)
+    date = [Line(ch, Box(x, 88, x + 12, 100), 0.9, Direction.VERTICAL) for ch, x in (("英", 229), ("四", 211), ("月", 193))]
+    found = blocks.group_lines([masthead, *date], [])
+    assert ["".join(l.text for l in b.lines) for b in found] == ["報", "英四月"]

@@ -147,3 +147,21 @@ def test_a_vertical_paragraph_wrapped_above_a_picture_goes_on_in_the_next_block(
     assert second.paragraphs[0].continues
     paragraphs.build(Page(blocks=[first, second]))  # without the picture its last column looks short
     assert not second.paragraphs[0].continues
+
+
+def vertical_block(columns: list[tuple[int, str]], x: float, size: float = 10) -> Block:
+    """columns: (indent in characters from the top, text), right to left from x."""
+    lines = [Line(text, Box(x - i * 15, indent * size, x - i * 15 + size, (indent + len(text)) * size), direction=Direction.VERTICAL) for i, (indent, text) in enumerate(columns)]
+    return Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines, article=1)
+
+
+def test_a_one_column_title_set_lower_than_its_neighbours_does_not_continue_them():
+    """Without punctuation (an 1872 page), a short column set four characters down after full
+    columns is a title (本館條例), not the tail of the paragraph beside it."""
+    full = vertical_block([(0, "一二三四五六七八九十"), (0, "甲乙丙丁戊己庚辛壬癸")], x=300)
+    title = vertical_block([(4, "本館條例")], x=270)
+    foot = vertical_block([(0, "子丑寅卯")], x=270)
+    page = paragraphs.build(Page(blocks=[full, title]))
+    assert not title.paragraphs[0].continues and len(list(reading_paragraphs(page))) == 2
+    paragraphs.build(Page(blocks=[full, foot]))
+    assert foot.paragraphs[0].continues  # a column starting at the top does carry on

@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, roles, skew, upright
+from pipeline.layout import direction, order, recover, roles, skew, upright
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -64,12 +64,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     if engine is not None and image is not None and regions.unread_text:
         lines = _read_missed_text(lines, regions.unread_text, image, engine, rotation, originals)
         size = blocking.body_size(lines) or size
+    if engine is not None and upright_image is not None and config.read_missed_lines:
+        lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
-    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
     if engine is not None and upright_image is not None and config.upright_columns:
         lines = upright.reread(lines, upright_image, engine)
-    found = blocking.group_lines(lines, separators)
+    found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
 
@@ -195,21 +197,24 @@ def _read_missed_text(
 
     A vertical region grows over the vertical columns the page OCR did find beside it: the whole
     block is re-read and its columns replace the page OCR's (cropped vertical blocks read far
-    better than the page). Re-read lines the page OCR already had are otherwise dropped.
+    better than the page). Re-read lines the page OCR already had are otherwise dropped, also
+    those standing over lines outside the region: a region along the ends of skewed lines holds
+    the few characters their boxes left out, and reads them a second time.
     """
     for box, writing in unread:
         region = _grow_vertical(box, lines) if writing is Direction.VERTICAL else box
         inside = [l for l in lines if direction.inside(l, region)]
+        outside = [l for l in lines if not any(l is i for i in inside)]
         read = [l for l in engine.read_region(image, rotation.original(region) if rotation is not None else region, writing) if l.text.strip() and l.box is not None]
         direction.mark_vertical(read)
         if rotation is not None:
             read, more = _upright_lines(read, rotation)
             originals.update(more)
-        read = [l for l in read if not _repeats_page_line(l, lines)]
-        if writing is Direction.VERTICAL and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
-            lines = [l for l in lines if not any(l is i for i in inside)] + read
+        read = [l for l in read if not _already_read(l, outside) and not _repeats_page_line(l, lines)]
+        if writing is Direction.VERTICAL and inside and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
+            lines = outside + read
         else:
-            lines = lines + [l for l in read if not any(l.box.intersection_area(k.box) > 0.5 * min(l.box.area, k.box.area) for k in lines)]
+            lines = lines + [l for l in read if not _already_read(l, inside)]
     return lines
 
 
@@ -226,6 +231,17 @@ def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
         if level and touching and all(ch in line.text for ch in read.text if not ch.isspace()):
             return True
     return False
+
+
+def _already_read(line: Line, lines: list[Line]) -> bool:
+    """Whether most of the line's box lies on the box of one of `lines`."""
+    return any(line.box.intersection_area(k.box) > 0.5 * min(line.box.area, k.box.area) for k in lines)
+
+
+def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
+    """`lines` plus the read lines that no line there already holds (most of either box shared)."""
+    direction.mark_vertical(read)
+    return lines + [l for l in read if not _already_read(l, lines)]
 
 
 def _grow_vertical(region: Box, lines: list[Line]) -> Box:

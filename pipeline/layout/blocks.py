@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 from statistics import median
 
+from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line
 
 # Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
@@ -24,6 +25,8 @@ SLOT_MIN_WIDTH = 0.35
 VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
 THICKNESS_TOLERANCE = 0.2
+# A line of at most this many characters is a paragraph's tail: its box says little about its type.
+TAIL_CHARS = 4
 # The gap between two lines of one block is at most this many line sizes.
 MAX_LINE_GAP = 1.0
 # A first-line indent or a centred line may stand this many characters in from the block's edge.
@@ -40,6 +43,14 @@ GUTTER_VOTES = 3
 MIN_GUTTER_CHARS = 0.5
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
+# Full-width punctuation inks only part of its cell (，。、 the left corner, （ the right half): at
+# a line's end the box may stop this many cells short of the type's cells.
+EDGE_PUNCTUATION_CELLS = 0.6
+# How many of the lines placed last are checked for standing between a block and its next line.
+RECENT_LINES = 30
+# A vertical line more than this many column widths wide is display type (a masthead or headline
+# character): it is never a piece of a body column, nor are body pieces pieces of it.
+DISPLAY_WIDTH = 2.0
 
 
 @lru_cache(maxsize=65536)
@@ -67,6 +78,19 @@ def size_range(line: Line) -> tuple[float, float]:
     return min(low, thickness), min(high, thickness)
 
 
+@lru_cache(maxsize=65536)
+def _edge_marks(text: str) -> int:
+    """How many of the text's two ends are partly inked marks (a one-character text has none)."""
+    return sum(_partly_inked(ch) for ch in (text[0], text[-1])) if len(text) >= 2 else 0
+
+
+def _partly_inked(char: str) -> bool:
+    """Full-width punctuation, and Chinese quotes (“”, ambiguous width): a mark in one corner or
+    half of its cell (dashes and ellipses fill theirs)."""
+    category, width = unicodedata.category(char), unicodedata.east_asian_width(char)
+    return category.startswith("P") and (width in ("W", "F") or category in ("Pi", "Pf")) and category != "Pd"
+
+
 def line_size(line: Line) -> float:
     """The type size of a line (middle of its size range)."""
     low, high = size_range(line)
@@ -75,9 +99,23 @@ def line_size(line: Line) -> float:
 
 def similar_size(a: Line, b: Line, tolerance: float) -> bool:
     """Whether two lines can be set in the same type, allowing `tolerance` between their sizes."""
-    low_a, high_a = size_range(a)
-    low_b, high_b = size_range(b)
+    low_a, high_a = _possible_sizes(a)
+    low_b, high_b = _possible_sizes(b)
     return max(low_a, low_b) <= min(high_a, high_b) * (1 + tolerance)
+
+
+def _possible_sizes(line: Line) -> tuple[float, float]:
+    """The size range, widened upwards where full-width punctuation ends the line: its box stops
+    short of the punctuation's cell, so the pitch reads small ("撤出占领区。" under a full line)."""
+    low, high = size_range(line)
+    text = line.text.strip()
+    edges = _edge_marks(text)
+    if edges:
+        assert line.box is not None
+        length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
+        thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+        high = max(high, min(thickness, length / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
+    return low, high
 
 
 def join_fragments(lines: list[Line], separators: list[Box]) -> list[Line]:
@@ -106,10 +144,12 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             last = rows[index][-1].box
             overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
             small = min(last.height, box.height)
+            # full-width punctuation at the seam leaves part of its cell white
+            reach = (0.6 + EDGE_PUNCTUATION_CELLS * _seam_punctuation(rows[index][-1], line)) * small
             if (
                 overlap >= 0.6 * small
                 and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
-                and -0.6 * small <= box.x0 - last.x1 <= 0.6 * small
+                and -0.6 * small <= box.x0 - last.x1 <= reach
                 and not _separated(last, box, separators)
                 and not _at_column_edges(rows[index][-1], line, lines)
             ):
@@ -121,6 +161,12 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         else:
             rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _seam_punctuation(left: Line, right: Line) -> int:
+    """How many partly inked marks stand at the seam between two pieces of a row (0 to 2)."""
+    before, after = left.text.rstrip()[-1:], right.text.lstrip()[:1]
+    return sum(1 for ch in (before, after) if ch and _partly_inked(ch))
 
 
 def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
@@ -161,6 +207,7 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
             overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
                 _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                or (m.box.width > DISPLAY_WIDTH * size) != (line.box.width > DISPLAY_WIDTH * size)
                 for m in slot
             )
             # a piece of a column, or a note half as wide; not a column under a character many
@@ -235,12 +282,15 @@ def _joined(pieces: list[Line], direction: Direction) -> Line:
     return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
-def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = ()) -> list[Line]:
+def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = (), separators: list[Box] = ()) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
     line is split where the body lines just above or below it all leave the same x-range empty
-    with text on both sides. Merged boxes come out taller than the type, hence the loose size test.
+    with text on both sides; lines beyond a rule or frame edge are no evidence (a framed lead set
+    across two columns stands over the columns' gutter), and the columns' lines on the far side
+    of a picture are (the gutters of a picture's columns go on under it). Merged boxes come out
+    taller than the type, hence the loose size test.
     """
     body_lines = sorted(
         (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
@@ -266,12 +316,34 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
         else:
             middle = line.box.center[1]
             window = body_lines[bisect_left(centres, middle - GUTTER_WINDOW * body_height) : bisect_right(centres, middle + GUTTER_WINDOW * body_height)]
+            reach = GUTTER_WINDOW * body_height
+            across = [s for s in separators if s.x1 > line.box.x0 and s.x0 < line.box.x1 and s.y1 > middle - reach and s.y0 < middle + reach]
+            if across:
+                window = [other for other in window if not _separated(other.box, line.box, across)]
+            window += _beyond_picture(line.box, pictures, body_lines, centres, body_height)
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
         if not cuts:
             result.append(line)
             continue
         result.extend(_split_at(line, cuts, body_height))
     return result
+
+
+def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centres: list[float], size: float) -> list[Line]:
+    """Body lines of the columns on the far side of a picture the line stands next to (under it
+    or over it, within GUTTER_WINDOW lines), as far as GUTTER_WINDOW lines from the picture."""
+    found: list[Line] = []
+    for p in pictures:
+        if min(box.x1, p.x1) - max(box.x0, p.x0) < 0.5 * box.width:
+            continue
+        if 0 <= box.y0 - p.y1 <= GUTTER_WINDOW * size:  # under the picture: its columns above it
+            low, high = p.y0 - GUTTER_WINDOW * size, p.y0
+        elif 0 <= p.y0 - box.y1 <= GUTTER_WINDOW * size:  # over it: its columns below it
+            low, high = p.y1, p.y1 + GUTTER_WINDOW * size
+        else:
+            continue
+        found += [l for l in body_lines[bisect_left(centres, low) : bisect_right(centres, high)] if p.x0 - size <= l.box.center[0] <= p.x1 + size]
+    return found
 
 
 def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
@@ -303,11 +375,14 @@ def _cuts_from_neighbours(line: Line, lines: list[Line], size: float, pitch: flo
         and other.box is not None
         and other.box.x1 > box.x0
         and other.box.x0 < box.x1
-        and 0.5 * size <= abs(other.box.center[1] - box.center[1]) <= GUTTER_WINDOW * size
+        and 0.5 * size <= abs(other.box.center[1] - box.center[1])  # the caller chose the window
     ]
     if len(near) < 4:
         return []
     gaps = _common_gaps(near, box.x0, box.x1, MIN_GUTTER_CHARS * pitch) or _voted_gutters(near, box.x0, box.x1, pitch)
+    # the line must hold a character on each side: a line running into the gutter but not past
+    # it (a padded box, a hanging comma) is one column's line
+    gaps = [(g0, g1) for g0, g1 in gaps if g0 - pitch >= box.x0 and g1 + pitch <= box.x1]
     text = line.text
     if not gaps or len(text) < 2:
         return []
@@ -383,25 +458,33 @@ def _split_at(line: Line, cuts: list[tuple[int, float, float]], size: float) -> 
     return pieces
 
 
-def group_lines(lines: list[Line], separators: list[Box]) -> list[Block]:
-    """Group lines into blocks of one column; `separators` (rules, frame edges) are never crossed."""
+def group_lines(lines: list[Line], separators: list[Box], pictures: list[Box] = ()) -> list[Block]:
+    """Group lines into blocks of one column; `separators` (rules, frame edges) are never crossed,
+    and a caption under one of `pictures` ends its block."""
     horizontal = sorted((l for l in lines if l.direction is Direction.HORIZONTAL), key=lambda l: (l.box.y0, l.box.x0))
     vertical = sorted((l for l in lines if l.direction is Direction.VERTICAL), key=lambda l: (-l.box.x1, l.box.y0))
-    blocks = _group(horizontal, separators, Direction.HORIZONTAL) + _group(vertical, separators, Direction.VERTICAL)
+    blocks = _group(horizontal, separators, Direction.HORIZONTAL, pictures) + _group(vertical, separators, Direction.VERTICAL)
     for block in blocks:
         block.box = Box.enclosing([l.box for l in block.lines])
     return blocks
 
 
-def _group(lines: list[Line], separators: list[Box], direction: Direction) -> list[Block]:
+def _group(lines: list[Line], separators: list[Box], direction: Direction, pictures: list[Box] = ()) -> list[Block]:
     """Greedy: attach each line to the open block it continues best, else open a new block.
 
     Lines come sorted along the reading axis, so a block whose last line lies farther behind than
-    any allowed gap is closed and no longer searched (keeps dense pages near-linear).
+    any allowed gap is closed and no longer searched (keeps dense pages near-linear). A block
+    starting just under a picture closes at the line that ends a caption ("（本报记者 XXX 摄）"):
+    the text under a caption is the column going on, often at body spacing in similar type.
+    A block is one column: a line does not join a block whose width would then take in a line
+    standing beside it (a subtitle over two columns is not the head of the right-hand one; lines
+    narrowed by a picture beside them have no text there and do join).
     """
     blocks: list[Block] = []
     extents: list[Box] = []
     open_blocks: list[int] = []
+    beside = _lines_beside(lines) if direction is Direction.HORIZONTAL else {}
+    placed: list[Line] = []
     for line in lines:
         start = _oriented(line.box, direction).y0
         still_open = []
@@ -413,16 +496,76 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction) -> li
         best, best_gap = None, None
         for index in open_blocks:
             gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
-            if gap is not None and (best_gap is None or gap < best_gap):
+            if gap is not None and _takes_in(extents[index].union(line.box), beside.get(id(line), ())):
+                gap = None
+            if gap is not None and (best_gap is None or gap < best_gap) and not _line_between(blocks[index].lines[-1], line, placed[-RECENT_LINES:], direction):
                 best, best_gap = index, gap
+        placed.append(line)
         if best is None:
             blocks.append(Block(direction=direction, lines=[line]))
             extents.append(line.box)
-            open_blocks.append(len(blocks) - 1)
+            best = len(blocks) - 1
+            open_blocks.append(best)
         else:
             blocks[best].lines.append(line)
             extents[best] = extents[best].union(line.box)
+        block_lines = blocks[best].lines
+        if _ends_caption("".join(l.text.strip() for l in block_lines[-2:])) and _under_picture(block_lines[0].box, pictures):
+            open_blocks.remove(best)  # the credit may start a line up
     return blocks
+
+
+def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
+    """For each horizontal line (by id), the boxes of the lines standing beside it: most of the
+    lower one's height shared, no width shared."""
+    ordered = sorted(lines, key=lambda l: l.box.y0)
+    beside: dict[int, list[Box]] = {}
+    for index, line in enumerate(ordered):
+        box = line.box
+        for other in ordered[index + 1 :]:
+            o = other.box
+            if o.y0 >= box.y1:
+                break
+            shared = min(box.y1, o.y1) - max(box.y0, o.y0)
+            if shared > 0.5 * min(box.height, o.height) and (o.x0 >= box.x1 or o.x1 <= box.x0):
+                beside.setdefault(id(line), []).append(o)
+                beside.setdefault(id(other), []).append(box)
+    return beside
+
+
+def _takes_in(extent: Box, boxes) -> bool:
+    """Whether most of one of the boxes lies within the extent's width."""
+    return any(min(extent.x1, b.x1) - max(extent.x0, b.x0) > 0.5 * b.width for b in boxes)
+
+
+def _ends_caption(text: str) -> bool:
+    """Text closing a picture caption: the credit in brackets at its end ("（资料图片）", "（XXX 摄）")."""
+    text = text.strip()
+    return text.endswith(("）", ")")) and patterns.is_caption(text)
+
+
+def _under_picture(box: Box, pictures: list[Box]) -> bool:
+    """A line starting at most a line and a half under a picture's foot, within its width."""
+    size = box.height
+    return any(
+        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and min(box.x1, p.x1) - max(box.x0, p.x0) >= 0.5 * box.width for p in pictures
+    )
+
+
+def _line_between(previous: Line, line: Line, others: list[Line], direction: Direction) -> bool:
+    """Whether another line fills the gap between `previous` and `line`: a block never jumps over
+    a line of another block (a column read late must not join the column beyond its neighbour)."""
+    p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
+    if b.y0 <= p.y1 or min(p.x1, b.x1) <= max(p.x0, b.x0):
+        return False
+    gap = Box(max(p.x0, b.x0), p.y1, min(p.x1, b.x1), b.y0)
+    for other in others:
+        if other is previous or other is line:
+            continue
+        o = _oriented(other.box, direction)
+        if o.y0 <= gap.y0 and o.y1 >= gap.y1 and o.intersection_area(gap) >= 0.5 * gap.area:
+            return True
+    return False
 
 
 def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:
@@ -430,15 +573,21 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
+    # a line of a few characters (a paragraph's tail, a lone digit) may have a smaller or, padded
+    # by the detector, a thicker box; it is not set in larger type, nor in a far smaller one (a date
+    # set beside a masthead character)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
-    # a line of one or two characters (a paragraph's tail, a lone digit) may have a smaller box
-    tail = len(line.text.strip()) <= 2 and line_size(line) <= line_size(previous) * (1 + tolerance)
+    tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
+    tail = (
+        len(line.text.strip()) <= tail_chars
+        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
+        and thickness_l >= 0.5 * thickness_p
+    )
     if direction is Direction.VERTICAL:
         # a paragraph's last column of a few characters: its pitch is swamped by the box's padding
         # at both ends, but its box is as thick as the column before it, and it starts at the head
-        # of the column; a character far smaller than the one before it is no part of its column
-        # (a masthead's date beside the paper's name)
-        tail = (tail and thickness_l >= 0.5 * thickness_p) or (
+        # of the column
+        tail = tail or (
             len(line.text.strip()) <= VERTICAL_TAIL_CHARS
             and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
             and abs(b.x0 - e.x0) <= thickness_p
