@@ -67,7 +67,7 @@ def build(page: Page) -> Page:
         if block.role in FLOWING_ROLES:
             measured = skew.upright_block(block, rotation) if rotation is not None else block
             block.paragraphs = _flowing_paragraphs(measured, pictures)
-            if previous is not None and _continues(previous, measured):
+            if previous is not None and _continues(previous, measured, pictures):
                 block.paragraphs[0].continues = True
             block = _with_line_rejoined(previous, measured) if previous is not None else measured
         elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
@@ -259,7 +259,7 @@ def _one_line_read_on(last: Line, first: Line, direction: Direction) -> bool:
     return overlap >= 0.5 * min(a1 - a0, b1 - b0) and -0.5 * size <= gap <= SAME_LINE_GAP_CHARS * size
 
 
-def _continues(previous: Block, block: Block) -> bool:
+def _continues(previous: Block, block: Block, pictures: list[Box] = ()) -> bool:
     """The block's first line carries on the previous block's last paragraph (next column)."""
     if previous.role not in FLOWING_ROLES or previous.article != block.article or previous.direction is not block.direction:
         return False
@@ -268,6 +268,13 @@ def _continues(previous: Block, block: Block) -> bool:
     if _one_line_read_on(previous.lines[-1], block.lines[0], previous.direction):
         return True
     shortfall = _last_line_shortfall(previous, block)
+    if previous.direction is Direction.VERTICAL and pictures:
+        # a last column wrapped above a picture reaches only as far as the picture lets it
+        start = _column_extent(previous)[0]
+        reach = _wrapped_ends(previous, pictures, start, float("inf"))[-1]  # infinite: not beside one
+        if reach != float("inf"):
+            last_end = _along(previous.lines[-1].box, previous.direction)[1]
+            shortfall = (reach - last_end) / max(line_size(previous.lines[-1]), 1.0)
     ends_sentence = patterns.ends_sentence(previous.lines[-1].text)
     unindented_head = len(block.lines) > 1 and geometry(block)[0].indent < INDENT_MIN_CHARS
     if unindented_head and shortfall < UNINDENTED_SHORT_CHARS:

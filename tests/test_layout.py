@@ -524,6 +524,24 @@ def test_larger_lines_right_over_a_byline_are_the_headline_not_a_lead():
     assert top.role is Role.LEAD
 
 
+def test_vertical_columns_ending_just_over_a_picture_are_not_its_caption():
+    lines = [Line("所以說深中通道也是大灣區", Box(300, 100, 336, 560), 0.9, Direction.VERTICAL), Line("多城生活變同城生活", Box(252, 100, 288, 440), 0.9, Direction.VERTICAL)]
+    block = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines)
+    body_lines = [Line("一二三四五六七八九十甲乙丙", Box(800 - i * 48, 100, 836 - i * 48, 560), 0.9, Direction.VERTICAL) for i in range(8)]
+    body = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in body_lines]), lines=body_lines)
+    roles.assign([body, block], 36.0, Box(0, 0, 1000, 1400), [], [], [Box(100, 580, 350, 800)])
+    assert block.role is Role.BODY
+
+
+def test_a_small_character_after_a_giant_one_is_not_its_columns_tail():
+    """Historic mastheads: the paper's name in giant type beside a date in small characters."""
+    from pipeline.layout import blocks
+
+    giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
+    small = Line("英", Box(2380, 560, 2510, 690), 0.9, Direction.VERTICAL)
+    assert len(blocks.group_lines([giant, small], [])) == 2
+
+
 def test_display_character_above_a_column_is_not_joined_to_it():
     """A masthead character four columns wide stands just above a body column (the 申報 page of
     1872): the column's x-range overlaps the character's only through a column of the page's other

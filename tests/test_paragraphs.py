@@ -147,6 +147,21 @@ def test_a_column_head_without_indent_carries_on_a_last_line_that_only_measures_
     assert not head.paragraphs[0].continues
 
 
+def test_a_vertical_paragraph_wrapped_above_a_picture_goes_on_in_the_next_block():
+    size = 10
+    def column(i: int, indent: int, text: str) -> Line:
+        return Line(text, Box(300 - i * 15, indent * size, 310 - i * 15, (indent + len(text)) * size), direction=Direction.VERTICAL)
+    wrapped = [column(0, 2, "一二三四"), column(1, 0, "一二三四五六"), column(2, 0, "一二三四五六")]
+    full = [column(3, 0, "甲乙丙丁戊己庚辛壬癸"), column(4, 0, "甲乙丙丁戊己庚辛壬癸"), column(5, 0, "甲乙。")]
+    first = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in wrapped]), lines=wrapped, article=1)
+    second = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in full]), lines=full, article=1)
+    page = Page(blocks=[first, second], meta={"layout": {"pictures": [[260, 70, 312, 100]]}})  # under the first block
+    paragraphs.build(page)
+    assert second.paragraphs[0].continues
+    paragraphs.build(Page(blocks=[first, second]))  # without the picture its last column looks short
+    assert not second.paragraphs[0].continues
+
+
 def vertical_block(columns: list[tuple[int, str]], x: float, size: float = 10) -> Block:
     """columns: (indent in characters from the top, text), right to left from x."""
     lines = [Line(text, Box(x - i * 15, indent * size, x - i * 15 + size, (indent + len(text)) * size), direction=Direction.VERTICAL) for i, (indent, text) in enumerate(columns)]

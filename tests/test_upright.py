@@ -121,3 +121,22 @@ def test_digits_are_cut_to_their_own_width():
     cells = upright.cut_cells(column_image("下轉第18版"))
     assert len(cells.crops) == 6
     assert cells.crops[3].shape[1] < 0.7 * cells.crops[2].shape[1]
+
+
+def test_columns_without_marks_in_the_longest_ones_are_not_read_again():
+    text = "天下可傳之事甚多矣而"
+    column = column_image(text)
+    width = column.shape[1] + 4
+    page = np.full((column.shape[0] + 20, width * 10 + 20), 255, dtype=np.uint8)
+    lines = []
+    for i in range(10):
+        x = 10 + i * width
+        page[10 : 10 + column.shape[0], x : x + column.shape[1]] = column
+        lines.append(Line(text, Box(x, 10, x + column.shape[1], 10 + column.shape[0]), 0.9, Direction.VERTICAL))
+    engine = ComposedReader([text] * upright.PROBE_COLUMNS)
+    result = upright.reread(lines, page, engine)
+    assert len(engine.images) == 1  # the probe only: no marks, so the other columns are not read
+    assert [l.text for l in result] == [text] * 10
+    engine = ComposedReader(["天下可傳之事，甚多矣而"] * 10)
+    upright.reread(lines, page, engine)
+    assert len(engine.images) == 2

@@ -586,8 +586,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     if direction is Direction.VERTICAL:
         # a paragraph's last column of a few characters: its pitch is swamped by the box's padding
         # at both ends, but its box is as thick as the column before it, and it starts at the head
-        # of the column; a character far smaller than the one before it is no part of its column
-        # (a masthead's date beside the paper's name)
+        # of the column
         tail = tail or (
             len(line.text.strip()) <= VERTICAL_TAIL_CHARS
             and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p

@@ -256,7 +256,8 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
             if overlap < 0.6 * box.width:
                 continue
             below = 0 <= box.y0 - picture.y1 <= 1.5 * body
-            above = 0 <= picture.y0 - box.y1 <= 1.0 * body
+            # vertical columns ending just over a picture are body text set above it
+            above = 0 <= picture.y0 - box.y1 <= 1.0 * body and block.direction is not Direction.VERTICAL
             if below or above:
                 block.role = Role.CAPTION
 

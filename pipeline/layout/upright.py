@@ -47,6 +47,8 @@ HALF_WIDTH = 0.6
 CELL_PADDING = 0.08
 # Every cell is set this many pixels high in the composed line (the recogniser's own input height).
 CELL_HEIGHT = 48
+# This many of a page's longest columns are read first; the others only if those show marks.
+PROBE_COLUMNS = 8
 # The upright reading's marks are taken when its characters, marks left out, match the turned
 # reading's at least this well.
 MIN_AGREEMENT = 0.9
@@ -61,7 +63,11 @@ class Cells:
 
 def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line]:
     """The lines with every vertical column's marks taken from its upright reading where that
-    reading lines up with the column's own (see the module docstring)."""
+    reading lines up with the column's own (see the module docstring).
+
+    The longest columns are read first: where they show no mark at all (old papers set without
+    punctuation), the rest are not read.
+    """
     gray = _gray(image)
     columns: list[tuple[int, Cells]] = []
     for index, line in enumerate(lines):
@@ -69,18 +75,31 @@ def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line
             cells = cut_cells(_stretch_to_white(_column_crop(gray, line)))
             if cells is not None:
                 columns.append((index, cells))
-    if not columns:
-        return lines
-    composed, rows = compose([cells for _, cells in columns])
-    read = engine.read_region(composed, Box(0, 0, float(composed.shape[1]), float(composed.shape[0])), Direction.HORIZONTAL)
-    texts = _row_texts(read, rows)
+    by_length = sorted(columns, key=lambda c: -len(c[1].crops))
+    probe, rest = by_length[:PROBE_COLUMNS], by_length[PROBE_COLUMNS:]
+    texts = _read_upright(probe, engine)
+    if rest and any(_marks(text) for text in texts):
+        texts += _read_upright(rest, engine)
     result = list(lines)
-    for (index, _), text in zip(columns, texts):
+    for (index, _), text in zip(probe + rest, texts):
         line = lines[index]
         merged = merge_marks(text, line.text)
         if merged is not None:
             result[index] = Line(merged, line.box, line.confidence, line.direction, line.polygon, None)
     return result
+
+
+def _read_upright(columns: list[tuple[int, Cells]], engine: OcrEngine) -> list[str]:
+    """The text the engine reads on each column's cells set upright in one composed image."""
+    if not columns:
+        return []
+    composed, rows = compose([cells for _, cells in columns])
+    read = engine.read_region(composed, Box(0, 0, float(composed.shape[1]), float(composed.shape[0])), Direction.HORIZONTAL)
+    return _row_texts(read, rows)
+
+
+def _marks(text: str) -> str:
+    return "".join(ch for ch in text if not ch.isalnum() and not ch.isspace())
 
 
 def merge_marks(upright: str, turned: str) -> str | None:
