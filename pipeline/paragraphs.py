@@ -14,12 +14,15 @@ from dataclasses import dataclass
 from statistics import median
 
 from pipeline import patterns
-from pipeline.document import Block, Box, Direction, Page, Paragraph, Role
+from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
 from pipeline.layout import skew
 from pipeline.layout.blocks import line_size
-from pipeline.repair import LineEvidence, decide_breaks, join_lines
+from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
+HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE)
+# The next line of a heading starts at most this many line thicknesses under the last one.
+HEADING_LINE_GAP = 0.8
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
 # not an indent; Chinese first lines are indented two characters.
 INDENT_MIN_CHARS = 1.3
@@ -28,6 +31,12 @@ INDENT_MAX_CHARS = 4.5
 # (a little short only when it also ends a sentence: engines often drop a final mark's box).
 SHORT_LINE_CHARS = 1.5
 SLIGHTLY_SHORT_CHARS = 0.8
+# Two pieces on one line with at most this gap (characters) between them are one line of text.
+SAME_LINE_GAP_CHARS = 1.5
+# A lone line this close to one indent shorter than the column (in characters) is indented and full.
+INDENTED_LINE_TOLERANCE = 0.6
+# Blocks of one column this many line heights apart or closer may hold one paragraph between them.
+STACKED_GAP_LINES = 1.5
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,8 @@ class LineGeometry:
 
 def build(page: Page) -> Page:
     """Fill every block's paragraphs; mark pieces that continue a paragraph from the previous block."""
-    pictures = [Box.from_list(b) for b in page.meta.get("layout", {}).get("pictures", [])]
+    layout = page.meta.get("layout", {})
+    pictures = [Box.from_list(b) for b in layout.get("pictures", [])]
     rotation = skew.page_rotation(page)  # measure a turned page's lines in its upright frame
     if rotation is not None:
         pictures = [rotation.upright(p) for p in pictures]
@@ -57,12 +67,15 @@ def build(page: Page) -> Page:
             block.paragraphs = _flowing_paragraphs(measured, pictures)
             if previous is not None and _continues(previous, measured):
                 block.paragraphs[0].continues = True
+            block = _with_line_rejoined(previous, measured) if previous is not None else measured
         elif block.role.is_furniture:  # paper name, date, page, section: each line stands alone
             block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
+            if previous is not None and _heading_goes_on(previous, block):
+                block.paragraphs[0].continues = True
         if not block.role.is_furniture:
-            previous = measured if block.role in FLOWING_ROLES else block
+            previous = block  # a flowing block as measured upright, with a cut last line rejoined
     return page
 
 
@@ -176,10 +189,68 @@ def _last_line_shortfall(previous: Block, block: Block) -> float:
         return geometry(previous)[-1].shortfall
     start, end = _column_extent(previous)
     other_start, other_end = _column_extent(block)
-    full = max(end - start, other_end - other_start)
     last_end = _along(previous.lines[-1].box, previous.direction)[1]
     size = max(line_size(previous.lines[-1]), 1.0)
-    return (start + full - last_end) / size
+    if _stacked_in_column(previous, block, size):
+        return (max(end, other_end) - last_end) / size  # one column: both reach the same edge
+    full = max(end - start, other_end - other_start)
+    shortfall = (start + full - last_end) / size
+    if len(previous.lines) == 1 and abs(shortfall - FIRST_LINE_INDENT) <= INDENTED_LINE_TOLERANCE:
+        return 0.0  # a lone line one indent shorter than the next column: a full, indented first line
+    return shortfall
+
+
+def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
+    """The block stands right under (vertical text: left of) the previous one in the same column:
+    a paragraph's indented first line set apart from its other lines, or text on past a break."""
+    a, b = previous.box, block.box
+    if previous.direction is Direction.VERTICAL:
+        overlap, gap = min(a.y1, b.y1) - max(a.y0, b.y0), a.x0 - b.x1
+    else:
+        overlap, gap = min(a.x1, b.x1) - max(a.x0, b.x0), b.y0 - a.y1
+    narrower = min(_along(a, previous.direction)[1] - _along(a, previous.direction)[0], _along(b, block.direction)[1] - _along(b, block.direction)[0])
+    return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
+
+
+def _heading_goes_on(previous: Block, block: Block) -> bool:
+    """A headline, kicker or subtitle set in several lines that layout cut into blocks: the same
+    role, the next line right under the last one (or the rest of the same line)."""
+    if block.role not in HEADING_PARTS or previous.role is not block.role or previous.article != block.article:
+        return False
+    if previous.box is None or block.box is None or previous.direction is not block.direction:
+        return False
+    last, first = previous.lines[-1], block.lines[0]
+    if last.box is None or first.box is None:
+        return False
+    if _one_line_read_on(last, first, block.direction):
+        return True
+    (a0, a1), (b0, b1) = _along(last.box, block.direction), _along(first.box, block.direction)
+    thickness = _across(last.box, block.direction)[1] - _across(last.box, block.direction)[0]
+    gap = _across(first.box, block.direction)[0] - _across(last.box, block.direction)[1]
+    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADING_LINE_GAP * thickness
+
+
+def _with_line_rejoined(previous: Block, block: Block) -> Block:
+    """A one-line block that is the second piece of the previous block's last line, measured as
+    that whole line, so the next column can tell whether the line was full."""
+    if len(block.lines) != 1 or previous.role not in FLOWING_ROLES or not _one_line_read_on(previous.lines[-1], block.lines[0], block.direction):
+        return block
+    last, piece = previous.lines[-1], block.lines[0]
+    whole = Line(join_lines([last.text, piece.text]), last.box.union(piece.box), direction=last.direction)
+    lines = previous.lines[:-1] + [whole]
+    return Block(block.role, block.direction, Box.enclosing([l.box for l in lines]), lines, [], block.article)
+
+
+def _one_line_read_on(last: Line, first: Line, direction: Direction) -> bool:
+    """The engine cut one line in two (the pieces ended up in two blocks): the second piece stands
+    on the same line, just after the first."""
+    if last.box is None or first.box is None:
+        return False
+    (a0, a1), (b0, b1) = _across(last.box, direction), _across(first.box, direction)
+    overlap = min(a1, b1) - max(a0, b0)
+    size = max(line_size(last), 1.0)
+    gap = _along(first.box, direction)[0] - _along(last.box, direction)[1]
+    return overlap >= 0.5 * min(a1 - a0, b1 - b0) and -0.5 * size <= gap <= SAME_LINE_GAP_CHARS * size
 
 
 def _continues(previous: Block, block: Block) -> bool:
@@ -188,6 +259,8 @@ def _continues(previous: Block, block: Block) -> bool:
         return False
     if block.box is None or previous.box is None:
         return False
+    if _one_line_read_on(previous.lines[-1], block.lines[0], previous.direction):
+        return True
     shortfall = _last_line_shortfall(previous, block)
     ends_sentence = patterns.ends_sentence(previous.lines[-1].text)
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):

@@ -6,8 +6,8 @@ import numpy as np
 
 from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
-from pipeline.document import Box, Direction, Line, Page, Role, reading_paragraphs
-from pipeline.layout import direction, regions
+from pipeline.document import Block, Box, Direction, Line, Page, Role, reading_paragraphs
+from pipeline.layout import direction, regions, roles
 from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
 
 
@@ -321,6 +321,18 @@ def test_text_missed_by_the_page_ocr_is_reread_and_photos_are_not():
     assert "春风吹绿万顷良田" in texts(page)
 
 
+def test_line_ends_read_again_from_a_region_are_dropped_and_missed_lines_kept():
+    """On a skewed page the upright boxes of a column's lines stop short of their last characters;
+    re-reading that strip returns the line ends again, which the page lines already hold."""
+    lines = [Line("今年以来全市经济运行", Box(100, 100 + 40 * r, 400, 130 + 40 * r), 0.9) for r in range(3)]
+    ends = [Line("运行", Box(380, 100 + 40 * r, 440, 130 + 40 * r), 0.9) for r in range(3)]
+    missed = Line("稳中有进", Box(100, 300, 220, 330), 0.9)
+    engine = RegionEngine(ends + [missed])
+    image = np.full((400, 500), 255, np.uint8)
+    read = layout._read_missed_text(list(lines), [(Box(380, 100, 440, 330), Direction.HORIZONTAL)], image, engine, None, {})
+    assert [l.text for l in read] == [l.text for l in lines] + ["稳中有进"]
+
+
 def test_article_inside_the_l_of_another_is_read_after_it():
     """Rules box article B into the lower right; article A reads its three columns first."""
     sheet = Sheet(1000, 1000)
@@ -359,3 +371,108 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert texts(page) == sheet.expected
     assert page.meta["layout"]["frames"]
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
+
+
+def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:
+    """A body block of horizontal lines; rows: (indent in characters, text)."""
+    lines = [Line(text, Box(indent * size, i * 15, (indent + len(text)) * size, i * 15 + size)) for i, (indent, text) in enumerate(rows)]
+    return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+
+def test_a_byline_whose_name_runs_onto_the_next_line_keeps_it():
+    block = roles_block([(0, "本报通讯员 罗晓浩 通讯员"), (0, "邓晨"), (2, "食物环境卫生署食物安全中心"), (0, "今日公布第二季食物安全报告")])
+    pieces = roles.split_special_lines(block, 10)
+    assert [(p.role, [l.text for l in p.lines]) for p in pieces][0] == (Role.BYLINE, ["本报通讯员 罗晓浩 通讯员", "邓晨"])
+    assert pieces[1].lines[0].text.startswith("食物")
+    block = roles_block([(0, "见习记者张晨刚通讯员"), (0, "宋鹏文"), (0, "台北市长郝龙斌上午"), (0, "出席颁奖典礼表示，台北")])
+    assert [len(p.lines) for p in roles.split_special_lines(block, 10)] == [2, 2]  # a title the byline pattern alone does not take
+
+
+def test_names_alone_indented_at_a_column_head_are_the_byline():
+    pieces = roles.split_special_lines(roles_block([(1.5, "（缪克梯）"), (2, "今年是林夫诞辰100周年。"), (0, "他不仅是我国新兴版画先驱之")]), 10)
+    assert [p.role for p in pieces] == [Role.BYLINE, Role.BODY]
+
+
+def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():
+    rows = [(2, "一二三四五六七八九十一二"), (0, "一二三四五六七八九十一二三四"), (2, "中国大运河南起浙江，"), (0, "一二三四五六七八九十一二三四")]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY]
+    rows[2] = (3, "项目为王再创新局")
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
+
+
+def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
+    rows = [(0, "——活动详情可浏览专题网"), (0, "本报通讯员 孙浩"), (2, "庆祝香港特区回归20"), (0, "周年的巡回展览今日在荃")]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    rows[1] = (0, "王玉西，刘亮")  # names alone under the subtitle
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    rows[0:2] = [(0, "温州银监分局还明确了监管"), (0, "记者宋军 通讯员宋涛")]  # the engine dropped the dash: still a heading line
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    rows[0] = (0, "会上，他还明确了监管底线。")
+    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)][0] is Role.BODY
+
+
+def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead():
+    def block(rows, y):  # rows: (left offset in characters, text); lines 10 high at a 15 pitch
+        lines = [Line(t, Box(x * 10, y + i * 15, x * 10 + len(t) * 10, y + i * 15 + 10)) for i, (x, t) in enumerate(rows)]
+        return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    above = block([(2, "一二三四五六七"), (0, "一二三四五六七八九。")], 0)
+    heading = block([(0.5, "守住底线惠及民生一")], 40)  # 9 of 10 characters wide, half a character in on each side
+    below = block([(2, "一二三四五六七"), (0, "一二三四五六七八九十"), (0, "一二。")], 70)
+    roles._lone_subheads([above, heading, below])
+    assert heading.role is Role.SUBHEAD
+    heading = block([(0.5, "守住底线惠及民生一")], 40)
+    below = block([(2, "一二三四五六七"), (0, "一二三四五六七八九十"), (0, "一二。")], 55)  # in the line grid: running text
+    roles._lone_subheads([above, heading, below])
+    assert heading.role is Role.BODY
+
+
+def test_body_size_lines_across_two_columns_under_the_headline_are_the_lead():
+    def block(x, y, widths, role=Role.BODY, size=10):
+        lines = [Line("字" * round(w / size), Box(x, y + i * 15, x + w, y + i * 15 + size)) for i, w in enumerate(widths)]
+        return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    headline = block(0, 0, [200], Role.HEADLINE, size=30)
+    lead = block(0, 45, [210, 150])  # two columns wide
+    left, right = block(0, 85, [100] * 6), block(110, 85, [100] * 6)
+    roles._wide_leads([headline, lead, left, right], 10)
+    assert lead.role is Role.LEAD and left.role is Role.BODY
+    first_paragraph = block(0, 45, [100, 100])  # as wide as the column under it: the body's first paragraph
+    roles._wide_leads([headline, first_paragraph, left, right], 10)
+    assert first_paragraph.role is Role.BODY
+
+
+def test_a_piece_cut_off_a_body_line_is_not_a_subhead_but_the_last_line_of_a_heading_is():
+    def one_line(text, x, y, width, role=Role.SUBHEAD):
+        line = Line(text, Box(x, y, x + width, y + 12))
+        return Block(role, Direction.HORIZONTAL, line.box, [line])
+
+    piece = one_line("心", 0, 100, 12)  # its padded box measures larger than the body type
+    comma = one_line("薛鑫坤说，20年过去，", 0, 200, 100)
+    subtitle = one_line("——家运、水运、国运", 300, 0, 100, Role.SUBTITLE)
+    tail = one_line("交织", 300, 14, 24)
+    roles._line_pieces_are_not_subheads([piece, comma, subtitle, tail], 10)
+    assert [b.role for b in (piece, comma, tail)] == [Role.BODY, Role.BODY, Role.SUBHEAD]
+
+
+def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a_subhead():
+    def column(heading_gap):
+        rows = [(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "神经科医生诊治。"), (0.5, "守住底线惠及民生一"), (2, "另据今日俄罗斯报"), (0, "道当地时间一二三四")]
+        ys = [0, 15, 30, 45 + heading_gap, 60 + 2 * heading_gap, 75 + 2 * heading_gap]
+        lines = [Line(t, Box(x * 10, y, x * 10 + len(t) * 10, y + 10)) for (x, t), y in zip(rows, ys)]
+        return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    assert [p.role for p in roles.split_special_lines(column(8), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(column(0), 10)] == [Role.BODY]  # in the line grid: running text
+
+
+def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_not_its_subtitle():
+    def heading(text, y, height, role=Role.HEADLINE):
+        line = Line(text, Box(0, y, len(text) * height * 0.9, y + height))
+        return Block(role, Direction.HORIZONTAL, line.box, [line])
+
+    main = heading("温州创新监管护“最年轻银行”成", 0, 50)
+    piece = heading("长", 55, 50, Role.SUBHEAD)  # the headline's last character, wrapped
+    subtitle = heading("——温州银监分局还明确了监管底线", 110, 30, Role.SUBHEAD)
+    roles._resolve_heading_clusters([main, piece, subtitle], 20)
+    assert [b.role for b in (main, piece, subtitle)] == [Role.HEADLINE, Role.HEADLINE, Role.SUBTITLE]

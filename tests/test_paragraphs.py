@@ -61,3 +61,62 @@ def test_lines_wrapped_around_a_picture_are_not_short():
     assert len(block.paragraphs) == 1
     paragraphs.build(Page(blocks=[block]))  # without the picture the wrapped rows look short
     assert len(block.paragraphs) > 1
+
+
+def test_a_skewed_page_is_measured_upright():
+    """On a scan turned by 2.5° a column's line starts drift by two characters over 30 lines; the
+    drift is not an indent once the lines are measured in the frame layout deskewed."""
+    from pipeline.layout.skew import Rotation
+
+    size, degrees, centre = 20, 2.5, (300, 500)
+    rotation = Rotation(degrees, centre)
+    rows = [(2, "一二三四五六七八")] + [(0, "一二三四五六七八九十")] * 28 + [(0, "一二三。")]
+    lines = []
+    for i, (indent, text) in enumerate(rows):
+        upright = Box(100 + indent * size, 50 + i * 30, 100 + (indent + len(text)) * size, 50 + i * 30 + size)
+        lines.append(Line(text, rotation.original(upright)))
+    block = Block(role=Role.BODY, box=Box.enclosing([l.box for l in lines]), lines=lines, article=1)
+    paragraphs.build(Page(width=600, height=1000, blocks=[block], meta={"layout": {"skew_degrees": degrees}}))
+    assert len(block.paragraphs) == 1
+    paragraphs.build(Page(width=600, height=1000, blocks=[block]))  # measured in the scan's frame, the drift reads as indents
+    assert len(block.paragraphs) > 1
+
+
+def test_an_indented_first_line_set_apart_as_its_own_block_runs_on_into_the_block_under_it():
+    first = horizontal_block([(2, "一二三四五六七八")])
+    rest = horizontal_block([(0, "一二三四五六七八九十"), (0, "一二。")], y=15)
+    page = paragraphs.build(Page(blocks=[first, rest]))
+    assert [p.text for p in reading_paragraphs(page)] == ["一二三四五六七八一二三四五六七八九十一二。"]
+    short = horizontal_block([(2, "一二三。")])  # a short line does end its paragraph
+    rest = horizontal_block([(0, "一二三四五六七八九十"), (0, "一二。")], y=15)
+    assert len(list(reading_paragraphs(paragraphs.build(Page(blocks=[short, rest]))))) == 2
+
+
+def test_a_lone_indented_full_line_at_a_column_foot_runs_on_into_the_next_column():
+    foot = horizontal_block([(2, "一二三四五六七八")], y=300)
+    head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)
+    paragraphs.build(Page(blocks=[foot, head]))
+    assert head.paragraphs[0].continues
+    foot = horizontal_block([(2, "一二三四五")], y=300)  # three characters short: its paragraph ends
+    paragraphs.build(Page(blocks=[foot, head]))
+    assert not head.paragraphs[0].continues
+
+
+def test_a_line_cut_in_two_blocks_reads_on_and_the_whole_line_decides_the_next_column():
+    column = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三")])
+    piece = horizontal_block([(0, "四五六七八九十")], x=40, y=30)  # the rest of the column's last line
+    head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)
+    page = paragraphs.build(Page(blocks=[column, piece, head]))
+    assert piece.paragraphs[0].continues and head.paragraphs[0].continues
+    assert [p.text for p in reading_paragraphs(page)] == ["一二三四五六七八一二三四五六七八九十一二三四五六七八九十甲乙丙丁戊己庚辛壬癸甲乙。"]
+
+
+def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it_is_not():
+    first = horizontal_block([(0, "——家运、水运、国运交")], role=Role.SUBTITLE)
+    rest = horizontal_block([(0, "织")], y=15, role=Role.SUBTITLE)
+    byline = horizontal_block([(0, "王玉西，刘亮")], y=30, role=Role.BYLINE)
+    page = paragraphs.build(Page(blocks=[first, rest, byline]))
+    assert [p.text for p in reading_paragraphs(page)] == ["——家运、水运、国运交织", "王玉西，刘亮"]
+    far = horizontal_block([(0, "织")], y=60, role=Role.SUBTITLE)  # two line heights lower: another subtitle
+    page = paragraphs.build(Page(blocks=[first, far]))
+    assert len(list(reading_paragraphs(page))) == 2

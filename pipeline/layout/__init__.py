@@ -196,12 +196,27 @@ def _read_missed_text(
         if rotation is not None:
             read, more = _upright_lines(read, rotation)
             originals.update(more)
-        read = [l for l in read if not _already_read(l, outside)]
+        read = [l for l in read if not _already_read(l, outside) and not _repeats_page_line(l, lines)]
         if writing is Direction.VERTICAL and inside and sum(len(l.text) for l in read) >= 0.8 * sum(len(l.text) for l in inside):
             lines = outside + read
         else:
             lines = lines + [l for l in read if not _already_read(l, inside)]
     return lines
+
+
+def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
+    """A piece re-read from a region that overlaps a page line on the same row and holds only its
+    characters: the end of that line read again (on a skewed page the upright boxes of a column's
+    lines stop short of their last characters, which then look like text the OCR missed)."""
+    box = read.box
+    for line in lines:
+        if line.direction is not Direction.HORIZONTAL or read.direction is not Direction.HORIZONTAL:
+            continue
+        level = min(line.box.y1, box.y1) - max(line.box.y0, box.y0) >= 0.5 * min(line.box.height, box.height)
+        touching = min(line.box.x1, box.x1) - max(line.box.x0, box.x0) > 0
+        if level and touching and all(ch in line.text for ch in read.text if not ch.isspace()):
+            return True
+    return False
 
 
 def _already_read(line: Line, lines: list[Line]) -> bool:

@@ -23,12 +23,24 @@ from pipeline.layout.blocks import line_size
 HEADING_SIZE = 1.3
 # Between body size and heading size: subtitles and subheads set a little larger.
 LARGER_SIZE = 1.1
+# Heading blocks whose lines are at least this thick against the headline's are set in its type.
+SAME_TYPE_THICKNESS = 0.9
+# Names alone at a column's head may be indented up to this many characters (like a first line).
+BYLINE_MAX_INDENT = 2.5
+# Fewer characters than this are too few to tell a slightly larger type from box padding.
+HEADING_MIN_CHARS = 4
 # Keywords are large blocks of at most this many characters standing alone.
 KEYWORD_CHARS = 4
+# A lead set across the body columns: at most this many lines, at least this many columns wide.
+LEAD_MAX_LINES = 6
+LEAD_SPAN = 1.5
 # Header and footer bands: the top and bottom fractions of the page searched for furniture.
 EDGE_BAND = 0.1
 RULE_BAND = 0.16
 SENTENCE_END = tuple("。！？!?；…”」』")
+# A heading ends without punctuation (or a ！？ inside its quotes); a line ending in a comma is
+# running text broken at the column's edge, however short or centred it looks.
+NOT_HEADING_END = SENTENCE_END + tuple("，、,")
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +71,7 @@ def _to_simplified():
 def pattern_text(text: str) -> str:
     """The text as the shared patterns expect it: simplified characters, without the brackets or
     markers that enclose a byline ('■（代雅雯 記者 周萱）' -> '代雅雯 记者 周萱')."""
-    return _to_simplified().convert(text.strip()).strip("■□◎●▲△ ").removeprefix("（").removeprefix("(").removesuffix("）").removesuffix(")").strip()
+    return _to_simplified().convert(text.strip()).strip("■□◎●▲△ ").removeprefix("（").removeprefix("(").removeprefix("【").removesuffix("）").removesuffix(")").removesuffix("】").strip()
 
 
 def is_byline(text: str) -> bool:
@@ -78,9 +90,11 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
         block.role = _first_role(block, body, page, top, bottom, frames)
     _edge_furniture(blocks, body, page, ruled_top=top > page.y0, ruled_bottom=bottom < page.y1)
     _resolve_heading_clusters(blocks, body)
+    _line_pieces_are_not_subheads(blocks, body)
     _lines_at_headlines(blocks, body)
     _captions(blocks, pictures, body)
     _lone_subheads(blocks)
+    _wide_leads(blocks, body)
 
 
 def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
@@ -114,7 +128,7 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
         return Role.BYLINE
     if len(block.lines) <= 4 and patterns.is_caption(_to_simplified().convert(text)):
         return Role.CAPTION
-    if few_lines and compact(text).startswith(("——", "—", "--")) and len(compact(text)) > 3:
+    if _is_dash_subtitle(block):
         return Role.SUBTITLE
     if size >= LARGER_SIZE * body and few_lines:
         return Role.SUBHEAD
@@ -123,6 +137,24 @@ def _first_role(block: Block, body: float, page: Box, top: float, bottom: float,
     if any(frame.intersection_area(box) >= 0.8 * box.area for frame in frames) and len(block.lines) >= 2:
         return Role.LEAD
     return Role.BODY
+
+
+def _can_be_heading(text: str) -> bool:
+    """Size alone may make a heading of a block only when it ends like one and has enough
+    characters to measure: a detection box is padded at both ends, so a piece of a line of one to
+    three characters (the engine cut it off its line) measures a size or more too large."""
+    text = compact(text)
+    return len(text) >= HEADING_MIN_CHARS and not text.endswith(NOT_HEADING_END)
+
+
+def _line_pieces_are_not_subheads(blocks: list[Block], body: float) -> None:
+    """A subhead by size alone that stands by itself (not one line of a heading set in several)
+    and cannot be a heading by its text is a piece of a body line."""
+    headings = [b for b in blocks if b.role.is_heading]
+    for block in blocks:
+        if block.role is Role.SUBHEAD and not _can_be_heading(block_text(block)):
+            if not any(other is not block and _stacked(block, other, body) for other in headings):
+                block.role = Role.BODY
 
 
 def _edge_furniture(blocks: list[Block], body: float, page: Box, ruled_top: bool, ruled_bottom: bool) -> None:
@@ -157,7 +189,8 @@ def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
         else:
             clusters.append([block])
     for cluster in clusters:
-        main = max(cluster, key=lambda b: (block_size(b), len(block_text(b))))
+        # the largest type, measured on a line long enough to measure (a padded one-character piece looks larger)
+        main = max(cluster, key=lambda b: (len(compact(block_text(b))) >= HEADING_MIN_CHARS, block_size(b), len(block_text(b))))
         if main.role is not Role.HEADLINE:
             continue  # a cluster of slightly larger lines only: subheads
         if len(cluster) == 1 and len(compact(block_text(main))) <= KEYWORD_CHARS and main.direction is Direction.HORIZONTAL:
@@ -165,6 +198,10 @@ def _resolve_heading_clusters(blocks: list[Block], body: float) -> None:
             continue
         for block in cluster:
             if block is main:
+                continue
+            horizontal = main.direction is Direction.HORIZONTAL and block.direction is Direction.HORIZONTAL
+            if horizontal and _line_thickness(block) >= SAME_TYPE_THICKNESS * _line_thickness(main):
+                block.role = Role.HEADLINE  # another line of the headline, in the same type
                 continue
             before = block.box.y1 <= main.box.y0 + 0.5 * body if main.direction is Direction.HORIZONTAL else block.box.x0 >= main.box.x1 - 0.5 * body
             block.role = Role.KICKER if before else Role.SUBTITLE
@@ -179,12 +216,19 @@ def _lines_at_headlines(blocks: list[Block], body: float) -> None:
                 continue
             box = block.box
             inside = box.x0 >= headline.box.x0 - body and box.x1 <= headline.box.x1 + body
-            if not inside or block_text(block).rstrip().endswith(SENTENCE_END):
+            if not inside or block_text(block).rstrip().endswith(NOT_HEADING_END):
                 continue
             if 0 <= headline.box.y0 - box.y1 <= 1.0 * body:
                 block.role = Role.KICKER
             elif 0 <= box.y0 - headline.box.y1 <= 0.6 * body and box.width < 0.9 * headline.box.width:
                 block.role = Role.BYLINE if matches("short_byline", block_text(block)) else Role.SUBTITLE
+
+
+def _line_thickness(block: Block) -> float:
+    """The median height of the block's (horizontal) line boxes. Unlike the
+    character pitch it is padded alike on a short line and a long one, so it compares a one-character
+    piece of a headline with the headline."""
+    return float(median(l.box.height for l in block.lines))
 
 
 def _stacked(a: Block, b: Block, body: float) -> bool:
@@ -216,11 +260,14 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
 
 def _lone_subheads(blocks: list[Block]) -> None:
     """A one-line body block set apart over body text in a column, clearly shorter than the column,
-    centred or with text above it, and without sentence-final punctuation, is a section subhead."""
+    centred or with text above it, and without sentence-final punctuation, is a section subhead; so
+    is one nearly as wide as a narrow column when it is centred, set apart by more than the
+    line spacing, and has no punctuation at all."""
     body = [b for b in blocks if b.role is Role.BODY and b.direction is Direction.HORIZONTAL]
     for block in body:
-        if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(SENTENCE_END):
+        if len(block.lines) != 1 or block.lines[0].text.rstrip().endswith(NOT_HEADING_END):
             continue
+        short = len(compact(block_text(block))) < HEADING_MIN_CHARS
         column = [
             other
             for other in body
@@ -231,9 +278,40 @@ def _lone_subheads(blocks: list[Block]) -> None:
             continue
         column_box = below[0].box
         left, right = block.box.x0 - column_box.x0, column_box.x1 - block.box.x1
-        centred = left >= block_size(block) and right >= block_size(block)
-        if block.box.width <= 0.8 * column_box.width and (centred or any(o.box.y1 <= block.box.y0 for o in column)):
+        size = block_size(block)
+        centred = left >= size and right >= size
+        # nearly as wide as a narrow column, but centred in it and without a punctuation mark
+        centred_heading = (
+            min(left, right) >= 0.3 * size
+            and abs(left - right) <= 0.6 * size
+            and not patterns.has_internal_punctuation(block_text(block))
+            and below[0].box.y0 - block.box.y1 >= _line_gap(below[0]) + 0.4 * size
+        )
+        text_above = any(o.box.y1 <= block.box.y0 for o in column) and not short
+        if (block.box.width <= 0.8 * column_box.width and (centred or text_above)) or centred_heading:
             block.role = Role.SUBHEAD
+
+
+def _wide_leads(blocks: list[Block], body: float) -> None:
+    """A few body-size lines under an article's headline (or its subtitle or byline) set across
+    more than one of the columns that follow: the lead (导语), spanning the body columns."""
+    headings = [b for b in blocks if b.role in (Role.HEADLINE, Role.SUBTITLE, Role.BYLINE) and b.direction is Direction.HORIZONTAL]
+    columns = [b for b in blocks if b.role is Role.BODY and len(b.lines) >= 3 and b.direction is Direction.HORIZONTAL]
+    for block in blocks:
+        if block.role is not Role.BODY or len(block.lines) > LEAD_MAX_LINES or block.direction is not Direction.HORIZONTAL:
+            continue
+        box = block.box
+        under = [c for c in columns if 0 <= c.box.y0 - box.y1 <= 2 * body and min(c.box.x1, box.x1) - max(c.box.x0, box.x0) > 0]
+        over = [h for h in headings if -0.5 * body <= box.y0 - h.box.y1 <= 3 * body and min(h.box.x1, box.x1) - max(h.box.x0, box.x0) > 0]
+        full_lines = all(l.box.width >= 0.8 * box.width for l in block.lines[:-1])  # one paragraph set across, not a jumble
+        if under and over and full_lines and box.width >= LEAD_SPAN * max(c.box.width for c in under):
+            block.role = Role.LEAD
+
+
+def _line_gap(block: Block) -> float:
+    """The usual space between the lines of a block (median over its lines)."""
+    gaps = [b.box.y0 - a.box.y1 for a, b in zip(block.lines, block.lines[1:])]
+    return max(0.0, median(gaps)) if gaps else 0.0
 
 
 def split_special_lines(block: Block, body: float) -> list[Block]:
@@ -245,6 +323,11 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
     current: list = []
     size = block_size(block)
     for line in block.lines:
+        if pieces and not current and _completes_byline(pieces[-1], line):
+            byline = pieces[-1]
+            byline.lines.append(line)
+            byline.box = byline.box.union(line.box)
+            continue
         role = _special_line_role(line, block, size)
         if role is None:
             current.append(line)
@@ -255,7 +338,37 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
         current = []
     if current:
         pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+    if len(pieces) >= 2 and pieces[1].role is Role.BYLINE and pieces[0].role is Role.BODY and _heads_a_byline(pieces[0]):
+        pieces[0].role = Role.SUBTITLE  # "——…", or a line that does not end like running text, over the byline
     return pieces
+
+
+def _heads_a_byline(block: Block) -> bool:
+    """The first piece of a column, standing over a byline: a subtitle when it opens with a dash
+    or is one line that does not end like running text."""
+    one_heading_line = len(block.lines) == 1 and _can_be_heading(block_text(block)) and not patterns.has_internal_punctuation(block_text(block))
+    return _is_dash_subtitle(block) or one_heading_line
+
+
+def _is_dash_subtitle(block: Block) -> bool:
+    """A short block opening with a dash: the subtitle (副题) set as "——…"."""
+    return len(block.lines) <= 2 and _starts_with_dash(block_text(block))
+
+
+def _starts_with_dash(text: str) -> bool:
+    text = compact(text)
+    return text.startswith(("——", "—", "--")) and len(text) > 3
+
+
+def _completes_byline(piece: Block, line) -> bool:
+    """The line carries the name of a byline that ended in a title at the column's edge
+    ("本报通讯员 罗晓浩 通讯员" / "邓晨")."""
+    return piece.role is Role.BYLINE and len(piece.lines) == 1 and matches("byline_awaits_name", piece.lines[0].text) and matches("name_tail", line.text)
+
+
+def _byline_across(line: str, following: str) -> bool:
+    """A byline ending in a title whose name stands on the next line."""
+    return matches("byline_awaits_name", line) and matches("name_tail", following) and is_byline(line.strip() + " " + following.strip())
 
 
 def _special_line_role(line, block: Block, size: float) -> Role | None:
@@ -264,15 +377,30 @@ def _special_line_role(line, block: Block, size: float) -> Role | None:
     vertical = block.direction is Direction.VERTICAL
     reach = block.box.y1 - line.box.y1 if vertical else block.box.x1 - line.box.x1
     indent = line.box.y0 - block.box.y0 if vertical else line.box.x0 - block.box.x0
+    if line is block.lines[0] and len(block.lines) > 1 and _byline_across(line.text, block.lines[1].text):
+        return Role.BYLINE  # the name carried to the next line ("见习记者 张晨刚 通讯员" / "宋鹏文")
     # a full, indented line matching a byline is a dateline opening its paragraph ("新华社…电")
     if is_byline(line.text) and (reach >= 2 * size or (line is block.lines[0] and indent < size)):
         return Role.BYLINE
-    if line is block.lines[0] and indent < size and reach >= 2 * size and matches("short_byline", line.text):
-        return Role.BYLINE  # names alone, unindented, at the head of a column
+    at_head = line is block.lines[0] or (line is block.lines[1] and _starts_with_dash(block.lines[0].text))
+    if at_head and indent < BYLINE_MAX_INDENT * size and reach >= 2 * size and matches("short_byline", line.text):
+        return Role.BYLINE  # names alone, flush or indented, at the head of a column (under its subtitle)
     if vertical or len(block.lines) < 3:  # centring needs a column's worth of lines to measure against
         return None
     left, right = line.box.x0 - block.box.x0, block.box.x1 - line.box.x1
     centred = left >= 1.0 * size and right >= 1.0 * size and abs(left - right) <= 1.5 * size
-    if centred and not line.text.rstrip().endswith(SENTENCE_END):
+    if centred and not line.text.rstrip().endswith(NOT_HEADING_END):
+        return Role.SUBHEAD
+    # nearly as wide as a narrow column, but centred, without punctuation, and set off by extra space
+    nearly_full_heading = min(left, right) >= 0.3 * size and abs(left - right) <= 0.6 * size and _can_be_heading(line.text)
+    if nearly_full_heading and not patterns.has_internal_punctuation(line.text) and _set_apart(line, block, size):
         return Role.SUBHEAD
     return None
+
+
+def _set_apart(line, block: Block, size: float) -> bool:
+    """More space above or below the line than between the block's other lines."""
+    index = next(i for i, other in enumerate(block.lines) if other is line)
+    above = line.box.y0 - block.lines[index - 1].box.y1 if index > 0 else 0.0
+    below = block.lines[index + 1].box.y0 - line.box.y1 if index + 1 < len(block.lines) else 0.0
+    return max(above, below) >= _line_gap(block) + 0.4 * size
