@@ -76,6 +76,8 @@ class PreprocessConfig:
 class LayoutConfig:
     keep_furniture: bool = False  # page header/footer in the text output too (always kept in JSON)
     find_regions: bool = True  # rules, frames and pictures from the page image
+    upright_columns: bool = True  # re-read vertical columns cell by cell, upright (recovers their punctuation)
+    read_missed_lines: bool = True  # re-read ink no OCR line covers, column by column (layout/recover.py)
 
 
 @dataclass(frozen=True)

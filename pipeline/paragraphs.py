@@ -135,18 +135,22 @@ def geometry(block: Block, pictures: list[Box] = ()) -> list[LineGeometry]:
 
 def _wrapped_ends(block: Block, pictures: list[Box], start: float, end: float) -> list[float]:
     """Where each line could reach: the column's end, or for lines beside a picture standing in
-    the column's right part, the farthest any line beside that picture reaches."""
-    if block.direction is not Direction.HORIZONTAL or not pictures:
+    the column's far part (right of horizontal lines, below vertical columns), the farthest any
+    line beside that picture reaches."""
+    if not pictures:
         return [end] * len(block.lines)
     beside: list[Box | None] = []
     for line in block.lines:
-        box = line.box
-        picture = next((p for p in pictures if start < p.x0 < end and min(p.y1, box.y1) - max(p.y0, box.y0) > 0.5 * box.height), None)
+        low, high = _across(line.box, block.direction)
+        picture = next(
+            (p for p in pictures if start < _along(p, block.direction)[0] < end and min(_across(p, block.direction)[1], high) - max(_across(p, block.direction)[0], low) > 0.5 * (high - low)),
+            None,
+        )
         beside.append(picture)
     reach = {}
     for line, picture in zip(block.lines, beside):
         if picture is not None:
-            reach[id(picture)] = max(reach.get(id(picture), start), line.box.x1)
+            reach[id(picture)] = max(reach.get(id(picture), start), _along(line.box, block.direction)[1])
     return [reach[id(p)] if p is not None else end for p in beside]
 
 
@@ -266,5 +270,18 @@ def _continues(previous: Block, block: Block) -> bool:
     if shortfall >= SHORT_LINE_CHARS or (shortfall >= SLIGHTLY_SHORT_CHARS and ends_sentence):
         return False
     if len(block.lines) == 1:
-        return not ends_sentence
+        return not ends_sentence and _single_line_indent(previous, block) < INDENT_MIN_CHARS
     return geometry(block)[0].indent < INDENT_MIN_CHARS
+
+
+def _single_line_indent(previous: Block, block: Block) -> float:
+    """The indent of a one-line block against the previous block's lines, in characters, where
+    the two stand in one band (vertical columns side by side under one top edge); 0 elsewhere.
+    A one-line block cannot show an indent on its own: a title column set lower than the
+    columns beside it (本館條例 on the 1872 申報 page) would otherwise run on from them."""
+    start, end = _column_extent(previous)
+    line_start, line_end = _along(block.lines[0].box, block.direction)
+    size = max(line_size(previous.lines[-1]), 1.0)
+    if line_start < start - size or line_end > end + size:
+        return 0.0
+    return (line_start - start) / size

@@ -7,7 +7,7 @@ import numpy as np
 from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
 from pipeline.document import Block, Box, Direction, Line, Page, Role, reading_paragraphs
-from pipeline.layout import direction, regions, roles
+from pipeline.layout import blocks, direction, regions, roles
 from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
 
 
@@ -373,6 +373,35 @@ def test_lead_in_a_frame_stays_with_its_headline():
     assert len(page.articles) == 1 and {b.role for b in page.blocks} >= {Role.HEADLINE, Role.LEAD, Role.BODY}
 
 
+def test_a_short_last_vertical_column_stays_in_its_block():
+    """A paragraph's last column of a few characters: its padded box makes its pitch look like
+    larger type, but it is as thick as the column before it."""
+    from pipeline.layout import blocks
+
+    full = [Line("一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅", Box(400 - i * 48, 100, 440 - i * 48, 865), 0.9, Direction.VERTICAL) for i in range(3)]
+    tail = Line("息十足", Box(257, 99, 296, 221), 0.9, Direction.VERTICAL)
+    found = blocks.group_lines(full + [tail], [])
+    assert len(found) == 1 and found[0].lines[-1] is tail
+
+
+def test_a_giant_letter_read_in_a_photo_is_dropped():
+    body = [Line("一二三四五六七八九十甲乙丙丁", Box(900 - i * 40, 300, 936 - i * 40, 800), 0.9) for i in range(6)]
+    photo_texture = Line("R", Box(100, 300, 284, 475), 0.6)
+    masthead = Line("報", Box(100, 600, 284, 775), 0.95)
+    page = run(Page(number=1, width=1000, height=1000, lines=body + [photo_texture, masthead]))
+    assert "R" not in "".join(texts(page))
+    assert [s["text"] for s in page.meta["layout"]["specks"]] == ["R"]
+
+
+def test_a_column_under_a_giant_masthead_character_is_not_joined_to_it():
+    from pipeline.layout import blocks
+
+    giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
+    column = Line("作固大有益於天下也且夫天下至庶也", Box(2700, 1150, 2850, 4268), 0.9, Direction.VERTICAL)
+    joined = blocks.join_fragments([giant, column], [])
+    assert sorted(l.text for l in joined) == ["作固大有益於天下也且夫天下至庶也", "報"]
+
+
 def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:
     """A body block of horizontal lines; rows: (indent in characters, text)."""
     lines = [Line(text, Box(indent * size, i * 15, (indent + len(text)) * size, i * 15 + size)) for i, (indent, text) in enumerate(rows)]
@@ -476,3 +505,25 @@ def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_n
     subtitle = heading("——温州银监分局还明确了监管底线", 110, 30, Role.SUBHEAD)
     roles._resolve_heading_clusters([main, piece, subtitle], 20)
     assert [b.role for b in (main, piece, subtitle)] == [Role.HEADLINE, Role.HEADLINE, Role.SUBTITLE]
+
+
+def test_display_character_above_a_column_is_not_joined_to_it():
+    """A masthead character four columns wide stands just above a body column (the 申報 page of
+    1872): the column's x-range overlaps the character's only through a column of the page's other
+    half, offset by half a column; it must stay a column of its own, not the character's tail."""
+    masthead = Line("報", Box(253, 53, 312, 111), 0.9, Direction.VERTICAL)
+    column = Line("作固大有益於天下也且夫天下至庶也", Box(311, 123, 324, 427), 0.9, Direction.VERTICAL)
+    lower = Line("一本館之設新報原冀流傳廣遠故設法", Box(303, 478, 318, 839), 0.9, Direction.VERTICAL)
+    others = [Line("之語幾留心時務者於此可以得其機", Box(x, 123, x + 13, 427), 0.9, Direction.VERTICAL) for x in (282, 296, 340, 354)]
+    joined = blocks.join_fragments([masthead, column, lower, *others], [])
+    assert sorted(l.text for l in joined if "報" in l.text or "作固" in l.text) == sorted([masthead.text, column.text, lower.text])
+
+
+def test_a_date_set_beside_a_masthead_character_is_not_its_tail():
+    """Single small characters of a date row (英 四 月) beside a masthead character five times
+    their size: one- and two-character tails may be smaller than the line they follow, not of a
+    far smaller type."""
+    masthead = Line("報", Box(253, 53, 312, 111), 0.9, Direction.VERTICAL)
+    date = [Line(ch, Box(x, 88, x + 12, 100), 0.9, Direction.VERTICAL) for ch, x in (("英", 229), ("四", 211), ("月", 193))]
+    found = blocks.group_lines([masthead, *date], [])
+    assert ["".join(l.text for l in b.lines) for b in found] == ["報", "英四月"]

@@ -63,6 +63,18 @@ def test_lines_wrapped_around_a_picture_are_not_short():
     assert len(block.paragraphs) > 1
 
 
+def test_vertical_columns_wrapped_above_a_picture_are_not_short():
+    size = 10
+    columns = [(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三四五六"), (0, "一二三四五六"), (0, "一二三四五六七八九十"), (0, "一二。")]
+    lines = [Line(text, Box(300 - i * 15, indent * size, 310 - i * 15, (indent + len(text)) * size), direction=Direction.VERTICAL) for i, (indent, text) in enumerate(columns)]
+    block = Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines, article=1)
+    page = Page(blocks=[block], meta={"layout": {"pictures": [[252, 70, 282, 100]]}})  # below columns 2 and 3
+    paragraphs.build(page)
+    assert len(block.paragraphs) == 1
+    paragraphs.build(Page(blocks=[block]))  # without the picture the wrapped columns look short
+    assert len(block.paragraphs) > 1
+
+
 def test_a_skewed_page_is_measured_upright():
     """On a scan turned by 2.5° a column's line starts drift by two characters over 30 lines; the
     drift is not an indent once the lines are measured in the frame layout deskewed."""
@@ -120,3 +132,21 @@ def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it
     far = horizontal_block([(0, "织")], y=60, role=Role.SUBTITLE)  # two line heights lower: another subtitle
     page = paragraphs.build(Page(blocks=[first, far]))
     assert len(list(reading_paragraphs(page))) == 2
+
+
+def vertical_block(columns: list[tuple[int, str]], x: float, size: float = 10) -> Block:
+    """columns: (indent in characters from the top, text), right to left from x."""
+    lines = [Line(text, Box(x - i * 15, indent * size, x - i * 15 + size, (indent + len(text)) * size), direction=Direction.VERTICAL) for i, (indent, text) in enumerate(columns)]
+    return Block(role=Role.BODY, direction=Direction.VERTICAL, box=Box.enclosing([l.box for l in lines]), lines=lines, article=1)
+
+
+def test_a_one_column_title_set_lower_than_its_neighbours_does_not_continue_them():
+    """Without punctuation (an 1872 page), a short column set four characters down after full
+    columns is a title (本館條例), not the tail of the paragraph beside it."""
+    full = vertical_block([(0, "一二三四五六七八九十"), (0, "甲乙丙丁戊己庚辛壬癸")], x=300)
+    title = vertical_block([(4, "本館條例")], x=270)
+    foot = vertical_block([(0, "子丑寅卯")], x=270)
+    page = paragraphs.build(Page(blocks=[full, title]))
+    assert not title.paragraphs[0].continues and len(list(reading_paragraphs(page))) == 2
+    paragraphs.build(Page(blocks=[full, foot]))
+    assert foot.paragraphs[0].continues  # a column starting at the top does carry on

@@ -14,7 +14,7 @@ import numpy as np
 from pipeline.config import LayoutConfig
 from pipeline.document import Article, Block, Box, Direction, Line, Page, Role
 from pipeline.layout import blocks as blocking
-from pipeline.layout import direction, order, roles, skew
+from pipeline.layout import direction, order, recover, roles, skew, upright
 from pipeline.layout.regions import Regions, find_regions
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
@@ -26,6 +26,10 @@ ARTICLE_ORDER = {Role.KICKER: 0, Role.HEADLINE: 1, Role.SUBTITLE: 2, Role.BYLINE
 BODY_RANK = 5
 # Marks smaller than this fraction of the body size are dirt, not characters (kept in the JSON meta).
 SPECK_SIZE = 0.35
+# One or two "characters" more than this many body sizes high, read with less than this
+# confidence, are a photo's texture read as text.
+PHOTO_READ_SIZE = 4.0
+PHOTO_READ_CONFIDENCE = 0.85
 
 
 def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: OcrEngine | None = None) -> Page:
@@ -50,19 +54,23 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     page_box = _page_box(page, image, lines)
     degrees = skew.estimate_degrees(lines)
     rotation = skew.Rotation(degrees, page_box.center) if degrees else None
-    originals: dict[int, Line] = {}
+    originals: dict[int, tuple[Line, Line]] = {}
     if rotation is not None:
         lines, originals = _upright_lines(lines, rotation)
     regions = Regions()
-    if image is not None and config.find_regions:
-        upright_image = rotation.upright_image(image) if rotation is not None else image
+    upright_image = rotation.upright_image(image) if rotation is not None and image is not None else image
+    if upright_image is not None and config.find_regions:
         regions = find_regions(upright_image, [l.box for l in lines], size)
     if engine is not None and image is not None and regions.unread_text:
         lines = _read_missed_text(lines, regions.unread_text, image, engine, rotation, originals)
         size = blocking.body_size(lines) or size
+    if engine is not None and upright_image is not None and config.read_missed_lines:
+        lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
+    if engine is not None and upright_image is not None and config.upright_columns:
+        lines = upright.reread(lines, upright_image, engine)
     found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
@@ -85,13 +93,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     return page
 
 
-def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, Line]]:
-    """Copies of the lines with boxes in the deskewed frame, and the way back to each original."""
+def _upright_lines(lines: list[Line], rotation: skew.Rotation) -> tuple[list[Line], dict[int, tuple[Line, Line]]]:
+    """Copies of the lines with boxes in the deskewed frame, and the way back to each original
+    (by the copy's id, with the copy itself: a copy dropped later frees its id for a new line)."""
     upright, originals = [], {}
     for line in lines:
         chars = [rotation.upright(b) for b in line.char_boxes] if line.char_boxes else None
         copy = Line(line.text, rotation.upright_line(line), line.confidence, line.direction, None, chars)
-        originals[id(copy)] = line
+        originals[id(copy)] = (copy, line)
         upright.append(copy)
     return upright, originals
 
@@ -107,13 +116,13 @@ def _original_regions(regions: Regions, rotation: skew.Rotation) -> Regions:
     )
 
 
-def _restore_original_boxes(blocks: list[Block], originals: dict[int, Line], rotation: skew.Rotation) -> None:
+def _restore_original_boxes(blocks: list[Block], originals: dict[int, tuple[Line, Line]], rotation: skew.Rotation) -> None:
     """Lines get their original boxes back (pieces made by layout get theirs turned back)."""
     for block in blocks:
         restored = []
         for line in block.lines:
-            original = originals.get(id(line))
-            if original is None:
+            copy, original = originals.get(id(line), (None, None))
+            if copy is not line or original is None:
                 chars = [rotation.original(b) for b in line.char_boxes] if line.char_boxes else None
                 original = Line(line.text, rotation.original(line.box), line.confidence, line.direction, None, chars)
             restored.append(original)
@@ -122,11 +131,16 @@ def _restore_original_boxes(blocks: list[Block], originals: dict[int, Line], rot
 
 
 def _drop_specks(lines: list[Line], size: float) -> tuple[list[Line], list[Line]]:
-    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text."""
+    """Tiny one- or two-character "lines" far smaller than the type are specks of dirt read as text;
+    one or two "characters" many times the body size, read with little confidence, are the texture
+    of a photo read as text (their box would hide part of the picture from the picture finder; a
+    masthead's big characters are read with confidence)."""
     keep, specks = [], []
     for line in lines:
-        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size and len(line.text.strip()) <= 2
-        (specks if tiny else keep).append(line)
+        short = len(line.text.strip()) <= 2
+        tiny = max(line.box.width, line.box.height) < SPECK_SIZE * size
+        giant = min(line.box.width, line.box.height) > PHOTO_READ_SIZE * size and (line.confidence or 0.0) < PHOTO_READ_CONFIDENCE
+        (specks if short and (tiny or giant) else keep).append(line)
     return keep, specks
 
 
@@ -177,7 +191,7 @@ def _reread_vertical_regions(lines: list[Line], size: float, image: np.ndarray |
 
 
 def _read_missed_text(
-    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, Line]
+    lines: list[Line], unread: list[tuple[Box, Direction]], image: np.ndarray, engine: OcrEngine, rotation: skew.Rotation | None, originals: dict[int, tuple[Line, Line]]
 ) -> list[Line]:
     """Have the engine read regions holding text the page OCR did not find.
 
@@ -222,6 +236,12 @@ def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
 def _already_read(line: Line, lines: list[Line]) -> bool:
     """Whether most of the line's box lies on the box of one of `lines`."""
     return any(line.box.intersection_area(k.box) > 0.5 * min(line.box.area, k.box.area) for k in lines)
+
+
+def _add_new_lines(lines: list[Line], read: list[Line]) -> list[Line]:
+    """`lines` plus the read lines that no line there already holds (most of either box shared)."""
+    direction.mark_vertical(read)
+    return lines + [l for l in read if not _already_read(l, lines)]
 
 
 def _grow_vertical(region: Box, lines: list[Line]) -> Box:

@@ -19,6 +19,10 @@ from pipeline.document import Block, Box, Direction, Line
 # which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.12
+# A vertical piece joins a column slot at least this fraction of the slot's width.
+SLOT_MIN_WIDTH = 0.35
+# A vertical column of at most this many characters may be a paragraph's last, short column.
+VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
 THICKNESS_TOLERANCE = 0.2
 # A line of at most this many characters is a paragraph's tail: its box says little about its type.
@@ -42,6 +46,11 @@ GUTTER_CHARS = 1.2
 # Full-width punctuation inks only part of its cell (，。、 the left corner, （ the right half): at
 # a line's end the box may stop this many cells short of the type's cells.
 EDGE_PUNCTUATION_CELLS = 0.6
+# How many of the lines placed last are checked for standing between a block and its next line.
+RECENT_LINES = 30
+# A vertical line more than this many column widths wide is display type (a masthead or headline
+# character): it is never a piece of a body column, nor are body pieces pieces of it.
+DISPLAY_WIDTH = 2.0
 
 
 @lru_cache(maxsize=65536)
@@ -198,9 +207,13 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
             overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
                 _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                or (m.box.width > DISPLAY_WIDTH * size) != (line.box.width > DISPLAY_WIDTH * size)
                 for m in slot
             )
-            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
+            # a piece of a column, or a note half as wide; not a column under a character many
+            # times its size (a masthead's)
+            in_slot = line.box.width >= SLOT_MIN_WIDTH * extent.width
+            if overlap >= 0.5 * min(extent.width, line.box.width) and in_slot and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
             slots.append([line])
@@ -471,6 +484,7 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
     extents: list[Box] = []
     open_blocks: list[int] = []
     beside = _lines_beside(lines) if direction is Direction.HORIZONTAL else {}
+    placed: list[Line] = []
     for line in lines:
         start = _oriented(line.box, direction).y0
         still_open = []
@@ -484,8 +498,9 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
             gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
             if gap is not None and _takes_in(extents[index].union(line.box), beside.get(id(line), ())):
                 gap = None
-            if gap is not None and (best_gap is None or gap < best_gap):
+            if gap is not None and (best_gap is None or gap < best_gap) and not _line_between(blocks[index].lines[-1], line, placed[-RECENT_LINES:], direction):
                 best, best_gap = index, gap
+        placed.append(line)
         if best is None:
             blocks.append(Block(direction=direction, lines=[line]))
             extents.append(line.box)
@@ -537,16 +552,47 @@ def _under_picture(box: Box, pictures: list[Box]) -> bool:
     )
 
 
+def _line_between(previous: Line, line: Line, others: list[Line], direction: Direction) -> bool:
+    """Whether another line fills the gap between `previous` and `line`: a block never jumps over
+    a line of another block (a column read late must not join the column beyond its neighbour)."""
+    p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
+    if b.y0 <= p.y1 or min(p.x1, b.x1) <= max(p.x0, b.x0):
+        return False
+    gap = Box(max(p.x0, b.x0), p.y1, min(p.x1, b.x1), b.y0)
+    for other in others:
+        if other is previous or other is line:
+            continue
+        o = _oriented(other.box, direction)
+        if o.y0 <= gap.y0 and o.y1 >= gap.y1 and o.intersection_area(gap) >= 0.5 * gap.area:
+            return True
+    return False
+
+
 def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:
     """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
     # a line of a few characters (a paragraph's tail, a lone digit) may have a smaller or, padded
-    # by the detector, a thicker box; it is not set in larger type
-    tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
-    tail = len(line.text.strip()) <= tail_chars and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
+    # by the detector, a thicker box; it is not set in larger type, nor in a far smaller one (a date
+    # set beside a masthead character)
     thickness_p, thickness_l = p.y1 - p.y0, b.y1 - b.y0
+    tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
+    tail = (
+        len(line.text.strip()) <= tail_chars
+        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
+        and thickness_l >= 0.5 * thickness_p
+    )
+    if direction is Direction.VERTICAL:
+        # a paragraph's last column of a few characters: its pitch is swamped by the box's padding
+        # at both ends, but its box is as thick as the column before it, and it starts at the head
+        # of the column; a character far smaller than the one before it is no part of its column
+        # (a masthead's date beside the paper's name)
+        tail = tail or (
+            len(line.text.strip()) <= VERTICAL_TAIL_CHARS
+            and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
+            and abs(b.x0 - e.x0) <= thickness_p
+        )
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots)

@@ -33,6 +33,7 @@ class Regions:
     frames: list[Box] = field(default_factory=list)
     pictures: list[Box] = field(default_factory=list)
     unread_text: list[tuple[Box, Direction]] = field(default_factory=list)  # text the page OCR missed
+    ink: np.ndarray | None = field(default=None, repr=False)  # the ink mask they were found in (255 = ink)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
@@ -66,6 +67,7 @@ def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> 
     regions = Regions(
         horizontal_rules=_thin_components(horizontal, rule_length, thickness_limit, axis=0),
         vertical_rules=_thin_components(vertical, rule_length, thickness_limit, axis=1),
+        ink=ink,
     )
     rules = np.zeros_like(ink)
     for box, source in [(b, horizontal) for b in regions.horizontal_rules] + [(b, vertical) for b in regions.vertical_rules]:
