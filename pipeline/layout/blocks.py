@@ -105,16 +105,16 @@ def similar_size(a: Line, b: Line, tolerance: float) -> bool:
 
 
 def _possible_sizes(line: Line) -> tuple[float, float]:
-    """The size range, widened upwards where full-width punctuation ends a horizontal line: its
-    box stops short of the punctuation's cell, so the pitch reads small ("撤出占领区。" under a
-    full line). Vertical columns keep their range: a short column among long ones there is more
-    often a column shortened by a picture, a block of its own."""
+    """The size range, widened upwards where full-width punctuation ends the line: its box stops
+    short of the punctuation's cell, so the pitch reads small ("撤出占领区。" under a full line)."""
     low, high = size_range(line)
     text = line.text.strip()
-    edges = _edge_marks(text) if line.direction is Direction.HORIZONTAL else 0
+    edges = _edge_marks(text)
     if edges:
         assert line.box is not None
-        high = max(high, min(line.box.height, line.box.width / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
+        length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
+        thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+        high = max(high, min(thickness, length / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
     return low, high
 
 
