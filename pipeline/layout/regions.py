@@ -87,10 +87,19 @@ def _on_picture(box: Box, pictures: list[Box], margin: float) -> bool:
     )
 
 
+def component_boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """(x, y, w, h) of each 8-connected component: the bounding boxes of the outer contours (a
+    component inside another's hole has its own), which OpenCV traces an order of magnitude faster
+    than it labels every pixel of a page."""
+    contours, hierarchy = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    return [cv2.boundingRect(contour) for contour, link in zip(contours, hierarchy[0]) if link[3] < 0]
+
+
 def _thin_components(mask: np.ndarray, min_length: int, max_thickness: float, axis: int) -> list[Box]:
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     boxes = []
-    for x, y, w, h, _area in stats[1:count]:
+    for x, y, w, h in component_boxes(mask):
         length, thickness = (w, h) if axis == 0 else (h, w)
         if length >= min_length and thickness <= max_thickness:
             boxes.append(Box(float(x), float(y), float(x + w), float(y + h)))
@@ -135,10 +144,9 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
     # closing bridges the gap a rule leaves; cut along the rules again so a frame's edge keeps a
     # picture apart from the ink left over inside the frame (a lead box over the picture)
     closed = cv2.bitwise_and(cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel), cv2.bitwise_not(rules))
-    count, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
     minimum = PICTURE_MIN_CHARS * char_size
     pictures, unread = [], []
-    for x, y, w, h, _area in stats[1:count]:
+    for x, y, w, h in sorted(component_boxes(closed), key=lambda b: (b[1], b[0])):
         if max(w, h) < minimum or min(w, h) < 0.5 * char_size:
             continue
         box = Box(float(x), float(y), float(x + w), float(y + h))
