@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from statistics import median
 
+import numpy as np
+
 from pipeline.document import Block, Box, Direction, Line, Page
 
 # Below this angle (degrees) the page is treated as straight.
@@ -59,20 +61,22 @@ def _polygon_degrees(lines: list[Line]) -> float | None:
 def _edge_drift_degrees(lines: list[Line]) -> float:
     """Skew from upright boxes: on a turned page the flush edges of a column's lines drift sideways
     line by line (a column's left and right edges, the same for every pair of full lines)."""
-    rows = sorted((l for l in lines if l.box is not None and l.direction is Direction.HORIZONTAL), key=lambda l: l.box.y0)
+    boxes = sorted((l.box for l in lines if l.box is not None and l.direction is Direction.HORIZONTAL), key=lambda b: b.y0)
+    if len(boxes) < 2:
+        return 0.0
+    x0, y0, x1, y1 = np.array([b.to_list() for b in boxes], dtype=float).T
+    width, height, middle = x1 - x0, y1 - y0, (y0 + y1) / 2
     slopes = []  # pairs of full lines of one column up to DRIFT_SPAN lines apart: a long base for a small drift
-    for index, line in enumerate(rows):
-        box = line.box
-        for below in rows[index + 1 :]:
-            other = below.box
-            if other.y0 > box.y1 + DRIFT_SPAN * box.height:
-                break
-            dy = other.center[1] - box.center[1]
-            if dy < 0.5 * box.height or abs(other.width - box.width) > 0.05 * box.width or abs(other.height - box.height) > 0.2 * box.height:
-                continue
-            if min(box.x1, other.x1) - max(box.x0, other.x0) < 0.8 * box.width:
-                continue
-            slopes.append((other.x1 - box.x1) / dy)
+    for i in range(len(boxes) - 1):
+        below = slice(i + 1, int(np.searchsorted(y0, y1[i] + DRIFT_SPAN * height[i], side="right")))
+        dy = middle[below] - middle[i]
+        pair = (
+            (dy >= 0.5 * height[i])
+            & (np.abs(width[below] - width[i]) <= 0.05 * width[i])
+            & (np.abs(height[below] - height[i]) <= 0.2 * height[i])
+            & (np.minimum(x1[i], x1[below]) - np.maximum(x0[i], x0[below]) >= 0.8 * width[i])
+        )
+        slopes.extend(((x1[below] - x1[i]) / np.where(pair, dy, 1.0))[pair].tolist())
     if len(slopes) < 5:
         return 0.0
     return -math.degrees(math.atan(median(slopes)))
