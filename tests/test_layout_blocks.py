@@ -182,3 +182,9 @@ def test_line_under_a_picture_is_split_at_the_gutter_of_the_columns_above_the_pi
     result = blocks.split_merged_lines(columns + [merged], SIZE, pictures=[picture])
     assert merged not in result
     assert blocks.split_merged_lines(columns + [merged], SIZE) == columns + [merged]  # no picture: no evidence
+
+
+def test_pieces_of_a_row_split_at_the_space_before_digits_are_joined():
+    # justification sets extra space between Chinese and half-width digits; the engine cut there
+    lines = [Line("今年是林夫诞辰100", Box(191, 1033, 469, 1063), 0.99), Line("周年。他不仅是我国新兴", Box(492, 1033, 851, 1063), 0.99)]
+    assert len(blocks.join_fragments(lines, [])) == 1

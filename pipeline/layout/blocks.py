@@ -46,6 +46,9 @@ GUTTER_CHARS = 1.2
 # Full-width punctuation inks only part of its cell (，。、 the left corner, （ the right half): at
 # a line's end the box may stop this many cells short of the type's cells.
 EDGE_PUNCTUATION_CELLS = 0.6
+# Justified Chinese lines set up to this many cells of space between a Latin letter or digit and a
+# Chinese character.
+MIXED_SCRIPT_SPACE_CELLS = 0.5
 # How many of the lines placed last are checked for standing between a block and its next line.
 RECENT_LINES = 30
 # A vertical line more than this many column widths wide is display type (a masthead or headline
@@ -144,8 +147,7 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             last = rows[index][-1].box
             overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
             small = min(last.height, box.height)
-            # full-width punctuation at the seam leaves part of its cell white
-            reach = (0.6 + EDGE_PUNCTUATION_CELLS * _seam_punctuation(rows[index][-1], line)) * small
+            reach = (0.6 + _seam_white(rows[index][-1], line)) * small
             if (
                 overlap >= 0.6 * small
                 and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
@@ -163,10 +165,21 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
 
 
-def _seam_punctuation(left: Line, right: Line) -> int:
-    """How many partly inked marks stand at the seam between two pieces of a row (0 to 2)."""
+def _seam_white(left: Line, right: Line) -> float:
+    """Cells of white a line itself may hold at the seam between two of its pieces: the unused part
+    of a full-width mark's cell, and the space a justified line sets between a half-width letter
+    or digit and a Chinese character ("诞辰100 周年")."""
     before, after = left.text.rstrip()[-1:], right.text.lstrip()[:1]
-    return sum(1 for ch in (before, after) if ch and _partly_inked(ch))
+    if not before or not after:
+        return 0.0
+    white = EDGE_PUNCTUATION_CELLS * sum(1 for ch in (before, after) if _partly_inked(ch))
+    if _half_width(before) != _half_width(after) and (before.isalnum() or after.isalnum()):
+        white += MIXED_SCRIPT_SPACE_CELLS
+    return white
+
+
+def _half_width(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("Na", "H")
 
 
 def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
