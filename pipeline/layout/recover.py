@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.document import Box, Direction, Line
 from pipeline.layout.blocks import text_units
-from pipeline.layout.regions import Regions, _runs, ink_mask, to_gray
+from pipeline.layout.regions import Regions, ink_mask, ink_runs, to_gray
 
 if TYPE_CHECKING:
     from pipeline.ocr.base import OcrEngine
@@ -170,7 +170,7 @@ def _cut_lines(crop: np.ndarray, x: int, y: int, direction: Direction, size: flo
     """Split a leftover ink region into lines at the blank runs of its profile across the lines."""
     profile = crop.any(axis=0) if direction is Direction.VERTICAL else crop.any(axis=1)
     boxes = []
-    for start, stop in _runs(profile):
+    for start, stop in ink_runs(profile):
         if not MIN_WIDTH * size <= stop - start <= MAX_WIDTH * size:
             continue
         part = crop[:, start:stop] if direction is Direction.VERTICAL else crop[start:stop, :]
@@ -189,7 +189,7 @@ def _looks_like_text(crop: np.ndarray, direction: Direction, size: float) -> boo
     if crop.size == 0 or not MIN_INK <= float(crop.mean()) <= MAX_INK:
         return False
     profile = crop.any(axis=1) if direction is Direction.VERTICAL else crop.any(axis=0)
-    characters = _runs(profile)
+    characters = ink_runs(profile)
     if len(characters) < MIN_CHARACTERS:
         return False
     # a broken rule or a frame's edge also falls into pieces, but longer than characters, or thin

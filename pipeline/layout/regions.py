@@ -193,7 +193,7 @@ def text_direction(crop: np.ndarray) -> Direction | None:
     for direction, axis in ((Direction.VERTICAL, 0), (Direction.HORIZONTAL, 1)):
         profile = crop.mean(axis=axis)
         inked = profile > max(0.02, 0.1 * float(profile.max()))
-        runs = _runs(inked)
+        runs = ink_runs(inked)
         if len(runs) < TEXT_MIN_RUNS:
             continue
         widths = np.array([b - a for a, b in runs], dtype=float)
@@ -205,7 +205,7 @@ def text_direction(crop: np.ndarray) -> Direction | None:
     return max(scores, key=scores.get) if scores else None
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+def ink_runs(flags: np.ndarray) -> list[tuple[int, int]]:
     """[start, end) of each run of True."""
     padded = np.concatenate(([False], flags, [False])).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))

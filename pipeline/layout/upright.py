@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.document import Box, Direction, Line
+from pipeline.layout.regions import ink_runs, to_gray
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
     from pipeline.ocr.base import OcrEngine
@@ -68,7 +69,7 @@ def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line
     The longest columns are read first: where they show no mark at all (old papers set without
     punctuation), the rest are not read.
     """
-    gray = _gray(image)
+    gray = to_gray(image)
     columns: list[tuple[int, Cells]] = []
     for index, line in enumerate(lines):
         if line.direction is Direction.VERTICAL and line.box is not None and len(_letters(line.text)) >= MIN_CHARS:
@@ -144,15 +145,6 @@ def _letters(text: str) -> str:
     return "".join(ch for ch in text if ch.isalnum())
 
 
-def _gray(image: np.ndarray) -> np.ndarray:
-    import cv2
-
-    if image.ndim == 2:
-        return image
-    code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
-    return cv2.cvtColor(image, code)
-
-
 def _column_crop(gray: np.ndarray, line: Line) -> np.ndarray:
     """The column's pixels, straightened along its polygon when it has one."""
     import cv2
@@ -184,13 +176,6 @@ def _ink(crop: np.ndarray) -> np.ndarray:
     return keep[labels]
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of True."""
-    padded = np.concatenate(([False], flags, [False])).astype(np.int8)
-    edges = np.flatnonzero(np.diff(padded))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
-
-
 def cut_cells(crop: np.ndarray) -> Cells | None:
     """Cut a straightened column (top to bottom) into its character cells.
 
@@ -203,7 +188,7 @@ def cut_cells(crop: np.ndarray) -> Cells | None:
         return None
     ink = _ink(crop)
     across = np.flatnonzero(ink.any(axis=0))
-    runs = _runs(ink.any(axis=1))
+    runs = ink_runs(ink.any(axis=1))
     if across.size == 0 or not runs:
         return None
     size = float(across[-1] - across[0] + 1)  # a character's width across the column
