@@ -6,6 +6,7 @@ can shuffle the lines into engine order (top to bottom across the page) and comp
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from pipeline.document import Box, Direction, Line, Page
@@ -131,4 +132,20 @@ def vertical_page() -> Sheet:
         sheet.vertical_column(text[start : start + rows], x, 60, size)
         x -= size * 1.6
     sheet.expected.append(text)
+    return sheet
+
+
+def turn_sheet(sheet: Sheet, degrees: float) -> Sheet:
+    """The sheet's lines turned by `degrees` about its centre, reported as turned polygons."""
+    angle = math.radians(degrees)
+    cx, cy = sheet.width / 2, sheet.height / 2
+
+    def turn(x: float, y: float) -> tuple[float, float]:
+        dx, dy = x - cx, y - cy
+        return cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle)
+
+    for line in sheet.lines:
+        b = line.box
+        line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
+        line.box = Box.from_points(line.polygon)
     return sheet

@@ -8,7 +8,7 @@ from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
 from pipeline.document import Block, Box, Direction, Line, Page, Role, reading_paragraphs
 from pipeline.layout import blocks, direction, regions, roles
-from tests.layout_pages import Sheet, flow, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
+from tests.layout_pages import Sheet, flow, turn_sheet, paragraph, three_columns_with_partial_headline, two_articles_with_rule, vertical_page
 
 
 def run(page: Page, image: np.ndarray | None = None, engine=None) -> Page:
@@ -249,21 +249,9 @@ def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
 def turned_sheet(degrees: float, upright_rectangles: bool) -> Sheet:
     """The three-column page turned by `degrees`; with `upright_rectangles` the engine reports
     each line as the upright rectangle round it (as RapidOCR does), not a turned polygon."""
-    import math
-
-    sheet = three_columns_with_partial_headline()
-    angle = math.radians(degrees)
-    cx, cy = sheet.width / 2, sheet.height / 2
-
-    def turn(x: float, y: float) -> tuple[float, float]:
-        dx, dy = x - cx, y - cy
-        return cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle)
-
-    for line in sheet.lines:
-        b = line.box
-        line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
-        line.box = Box.from_points(line.polygon)
-        if upright_rectangles:
+    sheet = turn_sheet(three_columns_with_partial_headline(), degrees)
+    if upright_rectangles:
+        for line in sheet.lines:
             line.box = Box(*(round(v) for v in line.box.to_list()))
             line.polygon = [[line.box.x0, line.box.y0], [line.box.x1, line.box.y0], [line.box.x1, line.box.y1], [line.box.x0, line.box.y1]]
     return sheet

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import math
-
 from pipeline import layout, paragraphs
 from pipeline.config import LayoutConfig
-from pipeline.document import Box, reading_paragraphs
+from pipeline.document import reading_paragraphs
 from pipeline.layout import skew
-from tests.layout_pages import Sheet, flow, paragraph
+from tests.layout_pages import Sheet, flow, paragraph, turn_sheet
 
 
 def turned_column(degrees: float) -> Sheet:
     """Two tall columns of short paragraphs turned by `degrees`, reported as turned polygons."""
     sheet = Sheet(1000, 2000)
     flow(sheet, [paragraph(i, 1) for i in range(16)], [60, 400], 60, 14, 20.0, 60)
-    angle = math.radians(degrees)
-    cx, cy = sheet.width / 2, sheet.height / 2
-
-    def turn(x: float, y: float) -> tuple[float, float]:
-        dx, dy = x - cx, y - cy
-        return cx + dx * math.cos(angle) - dy * math.sin(angle), cy + dx * math.sin(angle) + dy * math.cos(angle)
-
-    for line in sheet.lines:
-        b = line.box
-        line.polygon = [turn(b.x0, b.y0), turn(b.x1, b.y0), turn(b.x1, b.y1), turn(b.x0, b.y1)]
-        line.box = Box.from_points(line.polygon)
-    return sheet
+    return turn_sheet(sheet, degrees)
 
 
 def test_indents_down_a_tall_turned_column_are_measured_upright():
