@@ -23,6 +23,22 @@ def test_width_variants_and_spaces_are_folded():
     assert paragraph_boundary_scores(TRUTH, ["第一段。很长的 内容。", "第二段，ＡＢＣ１２３。", "第三段"]).f1 == 1.0
 
 
+
+QUOTED = ["他说：“第一段。”", "“第二段。”他说。", "第三段"]
+
+
+def test_boundary_beside_a_dropped_quote_still_counts():
+    dropped_closing = ["他说：“第一段。", "“第二段。”他说。", "第三段"]
+    dropped_opening = ["他说：“第一段。”", "第二段。”他说。", "第三段"]
+    assert paragraph_boundary_scores(QUOTED, dropped_closing).f1 == 1.0
+    assert paragraph_boundary_scores(QUOTED, dropped_opening).f1 == 1.0
+
+
+def test_boundary_beside_a_long_gap_is_not_excused():
+    truth = ["甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉"]
+    output = ["甲乙丙丁戊", "子丑寅卯辰巳午未申酉"]  # five characters lost before the break
+    assert paragraph_boundary_scores(truth, output).precision == 0.0
+
 # ---- page scores against a committed benchmark truth ---------------------------------------------
 import json  # noqa: E402
 import random  # noqa: E402

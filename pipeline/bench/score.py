@@ -52,33 +52,48 @@ def _boundaries(paragraphs: list[str]) -> tuple[str, set[int]]:
     return "".join(stream), starts
 
 
-def _alignment(source: str, target: str) -> dict[int, int]:
-    """Offsets of `source` mapped onto `target` through a minimal edit alignment (both ends included)."""
-    mapping: dict[int, int] = {}
+MAX_BOUNDARY_GAP = 3  # truth characters the output lacks at a boundary (a dropped ” or 」) that may hide it
+
+
+def _junctions(source: str, target: str) -> dict[int, tuple[int, int]]:
+    """Each aligned offset of `source` mapped to the span of `target` offsets it may stand for.
+
+    Offsets inside or at the ends of equal runs of a minimal edit alignment map to one offset. Where
+    one equal run ends and the next begins at the same source offset, the target characters between
+    them are missing from the source; a paragraph start there may stand anywhere in that gap (a dropped
+    closing quote before it, or a dropped opening quote after it), so the span covers the whole gap.
+    """
+    spans: dict[int, tuple[int, int]] = {}
     for op in Levenshtein.opcodes(source, target):
-        if op.tag == "equal":
-            for k in range(op.src_end - op.src_start + 1):
-                mapping.setdefault(op.src_start + k, op.dest_start + k)
-    return mapping
+        if op.tag != "equal":
+            continue
+        for k in range(op.src_end - op.src_start + 1):
+            offset, dest = op.src_start + k, op.dest_start + k
+            low, high = spans.get(offset, (dest, dest))
+            spans[offset] = (min(low, dest), max(high, dest))
+    return spans
 
 
 def paragraph_boundary_scores(truth: list[str], output: list[str]) -> BoundaryScores:
     """Precision/recall/F1 of paragraph boundaries after aligning output characters to the truth's.
 
-    A boundary in the output counts as correct when it falls at a truth boundary after alignment;
-    boundaries inside unmatched text (recognition errors) map to the nearest aligned position.
+    A boundary in the output counts as correct when it falls at a truth boundary after alignment; where
+    the output lacks up to MAX_BOUNDARY_GAP truth characters at the boundary, any place in that gap
+    counts. Boundaries inside unmatched text (recognition errors) map to the nearest aligned position.
     """
     truth_text, truth_starts = _boundaries(truth)
     out_text, out_starts = _boundaries(output)
-    mapping = _alignment(out_text, truth_text)
-    aligned_offsets = sorted(mapping)
+    spans = _junctions(out_text, truth_text)
+    aligned_offsets = sorted(spans)
     predicted = set()
     for start in out_starts:
-        if start in mapping:
-            predicted.add(mapping[start])
+        if start in spans:
+            low, high = spans[start]
+            inside = [t for t in truth_starts if low <= t <= high] if high - low <= MAX_BOUNDARY_GAP else []
+            predicted.add(inside[0] if inside else low)
         elif aligned_offsets:
             nearest = min(aligned_offsets, key=lambda offset: abs(offset - start))
-            predicted.add(mapping[nearest] + (start - nearest))
+            predicted.add(spans[nearest][0] + (start - nearest))
     hits = len(predicted & truth_starts)
     precision = hits / len(predicted) if predicted else 1.0
     recall = hits / len(truth_starts) if truth_starts else 1.0
