@@ -485,6 +485,23 @@ def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a
     assert [p.role for p in roles.split_special_lines(column(0), 10)] == [Role.BODY]  # in the line grid: running text
 
 
+def test_the_wrapped_tail_of_a_subhead_joins_it_but_a_flush_paragraph_line_does_not():
+    def block(rows, y, role=Role.BODY):  # rows: (left offset in characters, text); a 10-character column
+        lines = [Line(t, Box(x * 10, y + i * 15, x * 10 + len(t) * 10, y + i * 15 + 10)) for i, (x, t) in enumerate(rows)]
+        return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
+
+    def after_subhead(rows):
+        subhead = block([(2, "水深道宽货运更高")], 0, Role.SUBHEAD)  # indented two, runs to the right edge
+        column = block(rows, 15)
+        return [b.role for b in roles.take_subhead_tails([subhead, column], 10)], subhead
+
+    found, subhead = after_subhead([(0, "效"), (2, "两千吨级的集装"), (0, "一二三四五六七八九十")])
+    assert found == [Role.SUBHEAD, Role.BODY] and [l.text for l in subhead.lines] == ["水深道宽货运更高", "效"]
+    _, subhead = after_subhead([(0, "效果"), (0, "一二三四五六七八九十")])  # the next line is not indented
+    assert len(subhead.lines) == 1
+    _, subhead = after_subhead([(0, "一二三四五六七八九十"), (2, "两千吨级的集装")])  # a full line: running text
+    assert len(subhead.lines) == 1
+
 def test_a_heading_block_in_the_headline_type_under_it_is_part_of_the_headline_not_its_subtitle():
     def heading(text, y, height, role=Role.HEADLINE):
         line = Line(text, Box(0, y, len(text) * height * 0.9, y + height))

@@ -41,6 +41,8 @@ SENTENCE_END = tuple("。！？!?；…”」』")
 # A heading ends without punctuation (or a ！？ inside its quotes); a line ending in a comma is
 # running text broken at the column's edge, however short or centred it looks.
 NOT_HEADING_END = SENTENCE_END + tuple("，、,")
+# A section subhead set in the column's flow is indented at most this many characters.
+SUBHEAD_MAX_INDENT = 4.0
 
 
 @lru_cache(maxsize=1)
@@ -431,3 +433,43 @@ def _set_apart(line, block: Block, size: float) -> bool:
     above = line.box.y0 - block.lines[index - 1].box.y1 if index > 0 else 0.0
     below = block.lines[index + 1].box.y0 - line.box.y1 if index + 1 < len(block.lines) else 0.0
     return max(above, below) >= _line_gap(block) + 0.4 * size
+
+
+def take_subhead_tails(blocks: list[Block], body: float) -> list[Block]:
+    """A section subhead too long for its column wraps: it runs to the column's right edge and its
+    last character or few stand flush left on the next line, before the indented paragraph that
+    follows. Move that short line from the body into the subhead, so the subhead is one paragraph."""
+    horizontal = [b for b in blocks if b.direction is Direction.HORIZONTAL]
+    for subhead in [b for b in horizontal if b.role is Role.SUBHEAD and len(b.lines) == 1]:
+        size = block_size(subhead)
+        if subhead.lines[0].text.rstrip().endswith(NOT_HEADING_END):
+            continue
+        # the tail stands at the column's left edge, left of the subhead's indented start
+        reach = Box(subhead.box.x0 - SUBHEAD_MAX_INDENT * size, subhead.box.y0, subhead.box.x1, subhead.box.y1)
+        below = [b for b in horizontal if b.role is Role.BODY and _under(reach, b.box, size)]
+        column = min((b for b in below if len(b.lines) >= 2), key=lambda b: b.box.y0, default=None)
+        holder = min(below, key=lambda b: b.box.y0, default=None)
+        if column is None or holder is None:
+            continue
+        tail = holder.lines[0]
+        after = holder.lines[1] if len(holder.lines) > 1 else next((b.lines[0] for b in below if b is not holder and b.box.y0 >= tail.box.y1), None)
+        wraps = (
+            subhead.box.x1 >= column.box.x1 - size
+            and tail.box.y0 - subhead.box.y1 <= 1.2 * size
+            and tail.box.x0 <= column.box.x0 + 0.5 * size
+            and tail.box.width <= 0.5 * column.box.width
+            and (after is None or after.box.x0 >= column.box.x0 + size)  # the paragraph after is indented
+        )
+        if not wraps:
+            continue
+        subhead.lines.append(tail)
+        subhead.box = subhead.box.union(tail.box)
+        holder.lines.remove(tail)
+        if holder.lines:
+            holder.box = Box.enclosing([line.box for line in holder.lines])
+    return [b for b in blocks if b.lines]
+
+
+def _under(upper: Box, lower: Box, size: float) -> bool:
+    """`lower` starts under `upper` (within four lines of `size`), sharing some of its width."""
+    return -0.3 * size <= lower.y0 - upper.y1 <= 4 * size and min(upper.x1, lower.x1) - max(upper.x0, lower.x0) > 0
