@@ -246,10 +246,10 @@ def test_large_short_block_among_body_is_a_keyword_and_jump_line_is_found():
     assert [a.headline for a in page.articles] == ["全市重点项目建设跑出加速度"]
 
 
-def turned_sheet(degrees: float, upright_rectangles: bool) -> Sheet:
-    """The three-column page turned by `degrees`; with `upright_rectangles` the engine reports
-    each line as the upright rectangle round it (as RapidOCR does), not a turned polygon."""
-    sheet = turn_sheet(three_columns_with_partial_headline(), degrees)
+def turned_sheet(degrees: float, upright_rectangles: bool, sheet: Sheet | None = None) -> Sheet:
+    """The page (by default the three-column one) turned by `degrees`; with `upright_rectangles` the
+    engine reports each line as the upright rectangle round it (as RapidOCR does), not a turned polygon."""
+    sheet = turn_sheet(sheet or three_columns_with_partial_headline(), degrees)
     if upright_rectangles:
         for line in sheet.lines:
             line.box = Box(*(round(v) for v in line.box.to_list()))
@@ -270,6 +270,14 @@ def test_skew_is_found_from_drifting_column_edges_when_boxes_are_upright_rectang
     page = run(sheet.page())
     assert abs(page.meta["layout"]["skew_degrees"] - 2.0) < 0.3
     assert texts(page) == sheet.expected
+
+
+def test_skew_of_a_vertical_page_is_found_from_the_drifting_ends_of_its_columns():
+    for degrees in (-1.5, 1.5):
+        sheet = turned_sheet(degrees, upright_rectangles=True, sheet=vertical_page())
+        page = run(sheet.page())
+        assert abs(page.meta["layout"]["skew_degrees"] - degrees) < 0.3, degrees
+        assert texts(page) == sheet.expected
 
 
 def test_l_shaped_article_keeps_its_short_third_column():

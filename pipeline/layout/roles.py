@@ -41,8 +41,6 @@ SENTENCE_END = tuple("。！？!?；…”」』")
 # A heading ends without punctuation (or a ！？ inside its quotes); a line ending in a comma is
 # running text broken at the column's edge, however short or centred it looks.
 NOT_HEADING_END = SENTENCE_END + tuple("，、,")
-# A section subhead set in the column's flow is indented at most this many characters.
-SUBHEAD_MAX_INDENT = 4.0
 
 
 @lru_cache(maxsize=1)
@@ -444,21 +442,20 @@ def take_subhead_tails(blocks: list[Block], body: float) -> list[Block]:
         size = block_size(subhead)
         if subhead.lines[0].text.rstrip().endswith(NOT_HEADING_END):
             continue
-        # the tail stands at the column's left edge, left of the subhead's indented start
-        reach = Box(subhead.box.x0 - SUBHEAD_MAX_INDENT * size, subhead.box.y0, subhead.box.x1, subhead.box.y1)
-        below = [b for b in horizontal if b.role is Role.BODY and _under(reach, b.box, size)]
-        column = min((b for b in below if len(b.lines) >= 2), key=lambda b: b.box.y0, default=None)
-        holder = min(below, key=lambda b: b.box.y0, default=None)
-        if column is None or holder is None:
+        below = [b for b in horizontal if b.role is Role.BODY and _under(subhead.box, b.box, size)]
+        column = min((b for b in below if len(b.lines) >= 2 and _shares_width(subhead.box, b.box, 0.5)), key=lambda b: b.box.y0, default=None)
+        if column is None:
             continue
+        # the tail stands at the column's left edge, left of the subhead's indented start
+        holder = min((b for b in below if _shares_width(column.box, b.box, 0.5) and b.box.y0 <= column.box.y0), key=lambda b: b.box.y0)
         tail = holder.lines[0]
-        after = holder.lines[1] if len(holder.lines) > 1 else next((b.lines[0] for b in below if b is not holder and b.box.y0 >= tail.box.y1), None)
+        after = holder.lines[1] if holder is column else column.lines[0]
         wraps = (
             subhead.box.x1 >= column.box.x1 - size
             and tail.box.y0 - subhead.box.y1 <= 1.2 * size
             and tail.box.x0 <= column.box.x0 + 0.5 * size
             and tail.box.width <= 0.5 * column.box.width
-            and (after is None or after.box.x0 >= column.box.x0 + size)  # the paragraph after is indented
+            and after.box.x0 >= column.box.x0 + size  # the paragraph after it is indented
         )
         if not wraps:
             continue
@@ -471,5 +468,10 @@ def take_subhead_tails(blocks: list[Block], body: float) -> list[Block]:
 
 
 def _under(upper: Box, lower: Box, size: float) -> bool:
-    """`lower` starts under `upper` (within four lines of `size`), sharing some of its width."""
-    return -0.3 * size <= lower.y0 - upper.y1 <= 4 * size and min(upper.x1, lower.x1) - max(upper.x0, lower.x0) > 0
+    """`lower` starts under `upper`, within four lines of `size`."""
+    return -0.3 * size <= lower.y0 - upper.y1 <= 4 * size
+
+
+def _shares_width(wide: Box, narrow: Box, share: float) -> bool:
+    """At least `share` of `narrow`'s width lies inside `wide`'s."""
+    return min(wide.x1, narrow.x1) - max(wide.x0, narrow.x0) >= share * narrow.width

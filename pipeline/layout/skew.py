@@ -60,14 +60,27 @@ def _polygon_degrees(lines: list[Line]) -> float | None:
 
 def _edge_drift_degrees(lines: list[Line]) -> float:
     """Skew from upright boxes: on a turned page the flush edges of a column's lines drift sideways
-    line by line (a column's left and right edges, the same for every pair of full lines)."""
-    boxes = sorted((l.box for l in lines if l.box is not None and l.direction is Direction.HORIZONTAL), key=lambda b: b.y0)
-    if len(boxes) < 2:
+    line by line (a column's left and right edges, the same for every pair of full lines); on a
+    vertical page the tops and feet of neighbouring full columns drift up or down the same way."""
+    horizontal = [l.box.to_list() for l in lines if l.box is not None and l.direction is Direction.HORIZONTAL]
+    vertical = [l.box.to_list() for l in lines if l.box is not None and l.direction is Direction.VERTICAL]
+    # a vertical page seen with x and y swapped is a horizontal page turned the other way
+    slopes = [-slope for slope in _full_line_end_slopes(horizontal)]
+    slopes += _full_line_end_slopes([[y0, x0, y1, x1] for x0, y0, x1, y1 in vertical])
+    if len(slopes) < 5:
         return 0.0
-    x0, y0, x1, y1 = np.array([b.to_list() for b in boxes], dtype=float).T
+    return math.degrees(math.atan(median(slopes)))
+
+
+def _full_line_end_slopes(boxes: list[list[float]]) -> list[float]:
+    """Sideways drift of the line end per unit of height, over pairs of full lines of one column
+    up to DRIFT_SPAN lines apart (a long base for a small drift)."""
+    if len(boxes) < 2:
+        return []
+    x0, y0, x1, y1 = np.array(sorted(boxes, key=lambda b: b[1]), dtype=float).T
     width, height, middle = x1 - x0, y1 - y0, (y0 + y1) / 2
-    slopes = []  # pairs of full lines of one column up to DRIFT_SPAN lines apart: a long base for a small drift
-    for i in range(len(boxes) - 1):
+    slopes: list[float] = []
+    for i in range(len(x0) - 1):
         below = slice(i + 1, int(np.searchsorted(y0, y1[i] + DRIFT_SPAN * height[i], side="right")))
         dy = middle[below] - middle[i]
         pair = (
@@ -77,9 +90,7 @@ def _edge_drift_degrees(lines: list[Line]) -> float:
             & (np.minimum(x1[i], x1[below]) - np.maximum(x0[i], x0[below]) >= 0.8 * width[i])
         )
         slopes.extend(((x1[below] - x1[i]) / np.where(pair, dy, 1.0))[pair].tolist())
-    if len(slopes) < 5:
-        return 0.0
-    return -math.degrees(math.atan(median(slopes)))
+    return slopes
 
 
 class Rotation:
