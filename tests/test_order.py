@@ -226,6 +226,21 @@ def test_headline_read_in_two_pieces_opens_one_article():
     assert names(order.article_groups(items, order.Separators([], []), SIZE)) == [["head-1", "head-2", "1", "2", "3"]]
 
 
+
+def test_headline_set_in_three_lines_opens_one_article_but_a_headline_under_body_text_opens_another():
+    """The middle line carries quotation marks, so its box stands taller and overlaps the first."""
+    items = [
+        block("head-1", 50, 0, 550, 90, Role.HEADLINE),
+        block("head-2", 30, 70, 600, 190, Role.HEADLINE),
+        block("head-3", 250, 170, 350, 260, Role.HEADLINE),
+        block("1", 0, 290, 290, 700),
+        block("2", 310, 290, 600, 700),
+        block("next-head", 0, 740, 600, 830, Role.HEADLINE),
+        block("3", 0, 850, 600, 1000),
+    ]
+    groups = names(order.article_groups(items, order.Separators([], []), SIZE))
+    assert groups == [["head-1", "head-2", "head-3", "1", "2"], ["next-head", "3"]]
+
 def test_headlines_of_two_articles_side_by_side_stay_apart():
     """Two articles side by side with their headlines on one level, a gutter wider than two headline
     characters apart."""

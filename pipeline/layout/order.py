@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from pipeline.document import Block, Box, Direction, Role
 
+# The next line of a headline set in several lines starts at most this many of its heights under the last.
+HEADLINE_LINE_GAP = 0.8
 # Horizontal whitespace at least this many body character sizes high separates stacked articles.
 WIDE_GAP = 1.5
 # Items may overlap by up to twice this many characters and still leave a gap between them (the
@@ -364,16 +366,22 @@ def _under_headline(blocks: list[Block], group: list[Block], size: float) -> boo
 
 
 def _headline_goes_on(before: list[Block], group: list[Block]) -> bool:
-    """A headline in two pieces (the engine splits it at the space between its parts): the group
-    opens with a headline standing level with the headline that ends a group of headings only, in
-    the same type, less than two of its characters to the right."""
+    """A headline in several pieces that a group of headings only ends with: the engine splits a
+    line at the space between its parts (the next piece stands level with it, in the same type,
+    less than two of its characters to the right), and a headline set in several lines goes on in
+    the line right under it (the boxes of lines with quotation marks stand taller)."""
     if not _only_headings(before) or group[0].role is not Role.HEADLINE or before[-1].role is not Role.HEADLINE:
         return False
-    left, right = before[-1].box, group[0].box
-    low = min(left.height, right.height)
-    level = min(left.y1, right.y1) - max(left.y0, right.y0) >= 0.6 * low
-    same_type = abs(left.height - right.height) <= 0.25 * max(left.height, right.height)
-    return level and same_type and 0 <= right.x0 - left.x1 <= 2 * low
+    upper, lower = before[-1].box, group[0].box
+    low = min(upper.height, lower.height)
+    level = min(upper.y1, lower.y1) - max(upper.y0, lower.y0) >= 0.6 * low
+    same_type = abs(upper.height - lower.height) <= 0.25 * max(upper.height, lower.height)
+    if level:
+        return same_type and 0 <= lower.x0 - upper.x1 <= 2 * low
+    under = -0.5 * low <= lower.y0 - upper.y1 <= HEADLINE_LINE_GAP * low
+    across = min(upper.x1, lower.x1) - max(upper.x0, lower.x0) >= 0.5 * min(upper.width, lower.width)
+    similar_type = abs(upper.height - lower.height) <= 0.4 * max(upper.height, lower.height)
+    return under and across and similar_type
 
 
 def _only_headings(blocks: list[Block]) -> bool:
