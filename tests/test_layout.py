@@ -575,3 +575,23 @@ def test_a_date_set_beside_a_masthead_character_is_not_its_tail():
     date = [Line(ch, Box(x, 88, x + 12, 100), 0.9, Direction.VERTICAL) for ch, x in (("英", 229), ("四", 211), ("月", 193))]
     found = blocks.group_lines([masthead, *date], [])
     assert ["".join(l.text for l in b.lines) for b in found] == ["報", "英四月"]
+
+
+def test_larger_vertical_columns_right_before_a_byline_are_the_headline_not_a_subhead():
+    """A vertical article: two columns set a little larger than the body at its right, the byline
+    low in the next column left of them, then the body."""
+    def column(text, x, y, size):
+        return Line(text, Box(x, y, x + size, y + len(text) * size), 0.9, Direction.VERTICAL)
+
+    def block(lines, role):
+        return Block(role, Direction.VERTICAL, Box.enclosing([l.box for l in lines]), lines)
+
+    headline = block([column("我國科學家破解抗結核藥物", 1863, 100, 45), column("其衍生物作用機理", 1807, 100, 45)], Role.SUBHEAD)
+    byline = block([column("(張建新、叢敏)", 1754, 400, 27)], Role.BYLINE)
+    body = block([column("新華社天津7月8日電記者從南開大學瞭", 1700 - i * 48, 100, 35) for i in range(6)], Role.BODY)
+    roles._vertical_headlines_before_bylines([headline, byline, body], 35)
+    assert headline.role is Role.HEADLINE
+    headline.role = Role.SUBHEAD  # a larger column after a headline, in the text, stays a subhead
+    main = block([column("打造精品工程共建綠美家園", 1930, 100, 60)], Role.HEADLINE)
+    roles._vertical_headlines_before_bylines([main, headline, byline, body], 35)
+    assert headline.role is Role.SUBHEAD

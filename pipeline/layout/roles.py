@@ -96,6 +96,7 @@ def assign(blocks: list[Block], body: float, page: Box, rules: list[Box], frames
     _lone_subheads(blocks)
     _wide_leads(blocks, body)
     _headlines_over_bylines(blocks, body)
+    _vertical_headlines_before_bylines(blocks, body)
 
 
 def _furniture_bands(page: Box, rules: list[Box]) -> tuple[float, float]:
@@ -332,6 +333,27 @@ def _headlines_over_bylines(blocks: list[Block], body: float) -> None:
         byline_under = any(opens_with_byline(b) and across(b) and -0.5 * body <= b.box.y0 - box.y1 <= 1.5 * body for b in horizontal)
         heading_over = any(b.role.is_heading and across(b) and -0.5 * body <= box.y0 - b.box.y1 <= 3 * body for b in horizontal)
         if byline_under and not heading_over:
+            block.role = Role.HEADLINE
+
+
+def _vertical_headlines_before_bylines(blocks: list[Block], body: float) -> None:
+    """A vertical article opens at its right with the headline, the byline in the next column
+    (often set low, beside the headline's foot): one or two columns set larger than the body,
+    with a byline standing just left of them and no heading right of them, are the headline
+    (set a little smaller than other headlines on the page, not a section subhead: a subhead
+    comes inside the text, never right before the byline)."""
+    vertical = [b for b in blocks if b.direction is Direction.VERTICAL]
+    for block in vertical:
+        if block.role not in (Role.SUBHEAD, Role.LEAD) or block_size(block) < LARGER_SIZE * body:
+            continue
+        box = block.box
+
+        def level(other: Block) -> bool:
+            return min(other.box.y1, box.y1) - max(other.box.y0, box.y0) > 0
+
+        byline_after = any(b.role is Role.BYLINE and level(b) and -0.5 * body <= box.x0 - b.box.x1 <= 1.5 * body for b in vertical)
+        heading_before = any(b.role.is_heading and b is not block and level(b) and -0.5 * body <= b.box.x0 - box.x1 <= 3 * body for b in vertical)
+        if byline_after and not heading_before:
             block.role = Role.HEADLINE
 
 
