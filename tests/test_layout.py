@@ -595,3 +595,20 @@ def test_larger_vertical_columns_right_before_a_byline_are_the_headline_not_a_su
     main = block([column("打造精品工程共建綠美家園", 1930, 100, 60)], Role.HEADLINE)
     roles._vertical_headlines_before_bylines([main, headline, byline, body], 35)
     assert headline.role is Role.SUBHEAD
+
+
+def test_a_picture_is_as_wide_as_its_caption_so_columns_over_its_pale_edge_wrap_around_it():
+    """Vertical columns end over a picture whose pale left part merged with the paper: the caption
+    under it shows the picture's true width, and the column over that part is full, not short."""
+    full = [Line("一二三四五六七八九十甲乙丙丁戊己", Box(1000 - i * 48, 200, 1036 - i * 48, 776), 0.9, Direction.VERTICAL) for i in range(4)]
+    wrapped = [Line("一二三四五六七八九十甲乙丙", Box(1000 - i * 48, 200, 1036 - i * 48, 704), 0.9, Direction.VERTICAL) for i in range(4, 9)]
+    last = Line("村建設。", Box(1000 - 9 * 48, 200, 1036 - 9 * 48, 344), 0.9, Direction.VERTICAL)
+    lines = full + wrapped + [last]
+    body = Block(Role.BODY, Direction.VERTICAL, Box.enclosing([l.box for l in lines]), lines)
+    caption_line = Line("據瞭解。（通訊員供圖）", Box(560, 934, 850, 970), 0.9)  # under the wrapped columns
+    caption = Block(Role.CAPTION, Direction.HORIZONTAL, caption_line.box, [caption_line])
+    found = Box(660, 720, 850, 920)  # the pale left part (560..660) was not found
+    pictures = roles.pictures_over_captions([found], [body, caption], 36.0)
+    assert pictures == [Box(560, 720, 850, 920)]
+    page = Page(number=1, width=1200, height=1200, blocks=[body], meta={"layout": {"pictures": [p.to_list() for p in pictures]}})
+    assert len(paragraphs.build(page).blocks[0].paragraphs) == 1

@@ -75,6 +75,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]
     found = roles.take_subhead_tails(found, size)
+    regions.pictures = roles.pictures_over_captions(regions.pictures, found, size)
 
     page.blocks, page.articles = _reading_order(found, regions, size)
     if rotation is not None:

@@ -263,6 +263,23 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
                 block.role = Role.CAPTION
 
 
+def pictures_over_captions(pictures: list[Box], blocks: list[Block], body: float) -> list[Box]:
+    """Pictures widened to the width of the caption set under (or over) them: a caption is set in
+    its picture's width, so where it starts before the picture's found edge, a pale part of the
+    photo merged with the paper (and text beside that part wraps around the picture too)."""
+    captions = [b for b in blocks if b.role is Role.CAPTION and b.direction is Direction.HORIZONTAL]
+    widened = []
+    for picture in pictures:
+        x0, x1 = picture.x0, picture.x1
+        for caption in captions:
+            box = caption.box
+            next_to = 0 <= box.y0 - picture.y1 <= 1.5 * body or 0 <= picture.y0 - box.y1 <= 1.0 * body
+            if next_to and min(box.x1, picture.x1) - max(box.x0, picture.x0) >= 0.5 * box.width:
+                x0, x1 = min(x0, box.x0), max(x1, box.x1)
+        widened.append(Box(x0, picture.y0, x1, picture.y1))
+    return widened
+
+
 def _lone_subheads(blocks: list[Block]) -> None:
     """A one-line body block set apart over body text in a column, clearly shorter than the column,
     centred or with text above it, and without sentence-final punctuation, is a section subhead; so
