@@ -612,3 +612,16 @@ def test_a_picture_is_as_wide_as_its_caption_so_columns_over_its_pale_edge_wrap_
     assert pictures == [Box(560, 720, 850, 920)]
     page = Page(number=1, width=1200, height=1200, blocks=[body], meta={"layout": {"pictures": [p.to_list() for p in pictures]}})
     assert len(paragraphs.build(page).blocks[0].paragraphs) == 1
+
+
+def test_a_picture_ends_above_the_caption_row_read_in_its_blob():
+    """The caption is set tight under the photo; the characters the OCR did not read close up with
+    the photo's ink into one blob, but the row it did read there shows where the picture ends."""
+    image = np.full((600, 800), 255, np.uint8)
+    image[100:400, 100:600] = 90  # the photo
+    for x in range(100, 580, 24):  # the caption's characters, a little under it
+        image[412:430, x : x + 18] = 0
+    read_row = Box(220, 408, 580, 434)  # the OCR read all but the caption's first characters
+    found = regions.find_regions(image, [read_row], 24.0)
+    assert len(found.pictures) == 1
+    assert 395 <= found.pictures[0].y1 <= 408

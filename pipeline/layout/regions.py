@@ -22,6 +22,10 @@ FRAME_SIDE_COVERAGE = 0.8
 PICTURE_MIN_CHARS = 3.0
 PICTURE_MAX_TEXT_COVER = 0.25
 PICTURE_MIN_DENSITY = 0.2
+# A caption row read in the foot of a picture's blob starts at most this many characters above
+# the blob's foot and runs at least this share of its width.
+CAPTION_BAND_CHARS = 3.0
+CAPTION_ROW_SHARE = 0.4
 # Text the OCR missed shows at least this many regular columns (or rows) of ink in its profile.
 TEXT_MIN_RUNS = 4
 
@@ -73,7 +77,8 @@ def find_regions(image: np.ndarray, text_boxes: list[Box], char_size: float) -> 
     for box, source in [(b, horizontal) for b in regions.horizontal_rules] + [(b, vertical) for b in regions.vertical_rules]:
         y0, y1, x0, x1 = int(box.y0), int(box.y1), int(box.x0), int(box.x1)
         rules[y0:y1, x0:x1] = source[y0:y1, x0:x1]
-    regions.pictures, regions.unread_text = _pictures(ink, rules, text_boxes, char_size)
+    pictures, regions.unread_text = _pictures(ink, rules, text_boxes, char_size)
+    regions.pictures = [_above_caption_rows(p, text_boxes, char_size) for p in pictures]
     regions.frames = [f for f in _frames(rules, char_size) if not _on_picture(f, regions.pictures, char_size)]
     regions.horizontal_rules = [r for r in regions.horizontal_rules if not _on_picture(r, regions.pictures, char_size)]
     regions.vertical_rules = [r for r in regions.vertical_rules if not _on_picture(r, regions.pictures, char_size)]
@@ -163,6 +168,24 @@ def _pictures(ink: np.ndarray, rules: np.ndarray, text_boxes: list[Box], char_si
         if covered <= PICTURE_MAX_TEXT_COVER and float(crop.mean()) >= PICTURE_MIN_DENSITY:
             pictures.append(box)
     return pictures, _merge_neighbours(unread, char_size)
+
+
+def _above_caption_rows(picture: Box, text_boxes: list[Box], char_size: float) -> Box:
+    """The picture without the caption set tight under it: the caption's unread characters close
+    up with the picture's ink into one blob, and a row the OCR did read inside the blob's foot
+    (across much of its width; text in a photo is short) shows where the picture ends."""
+    rows = [
+        t
+        for t in text_boxes
+        if t.width >= 2 * t.height
+        and t.width >= CAPTION_ROW_SHARE * picture.width
+        and picture.x0 - char_size <= t.x0 and t.x1 <= picture.x1 + char_size
+        and picture.y1 - CAPTION_BAND_CHARS * char_size <= t.y0 and t.y1 <= picture.y1 + char_size
+    ]
+    if not rows:
+        return picture
+    foot = min(t.y0 for t in rows) - 0.3 * char_size
+    return Box(picture.x0, picture.y0, picture.x1, foot) if foot - picture.y0 >= PICTURE_MIN_CHARS * char_size else picture
 
 
 def _merge_neighbours(regions: list[tuple[Box, Direction]], char_size: float) -> list[tuple[Box, Direction]]:
