@@ -74,7 +74,7 @@ def build(page: Page) -> Page:
             block.paragraphs = [Paragraph(line.text.strip(), index, 1) for index, line in enumerate(block.lines)]
         else:
             block.paragraphs = [Paragraph(join_lines([l.text for l in block.lines]), 0, len(block.lines))]
-            if previous is not None and _heading_goes_on(previous, block):
+            if previous is not None and (_heading_goes_on(previous, block) or _same_caption(previous, block, pictures)):
                 block.paragraphs[0].continues = True
         if not block.role.is_furniture:
             previous = block  # a flowing block as measured upright, with a cut last line rejoined
@@ -234,6 +234,26 @@ def _heading_goes_on(previous: Block, block: Block) -> bool:
     thickness = _across(last.box, block.direction)[1] - _across(last.box, block.direction)[0]
     gap = _across(first.box, block.direction)[0] - _across(last.box, block.direction)[1]
     return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADING_LINE_GAP * thickness
+
+
+def _same_caption(previous: Block, block: Block, pictures: list[Box]) -> bool:
+    """Two caption pieces set under (or over) the same picture: a picture has one caption, which
+    the engine read in pieces (a row cut in two, or its characters read across the rows)."""
+    if block.role is not Role.CAPTION or previous.role is not Role.CAPTION or previous.article != block.article:
+        return False
+    if previous.box is None or block.box is None:
+        return False
+    return any(_captions_picture(previous.box, picture) and _captions_picture(block.box, picture) for picture in pictures)
+
+
+def _captions_picture(box: Box, picture: Box) -> bool:
+    """The box stands within the picture's width, right under or over it (within two of its
+    thicknesses, the rows of a caption set in two lines)."""
+    thickness = min(box.width, box.height)
+    within = min(box.x1, picture.x1) - max(box.x0, picture.x0) >= 0.6 * box.width
+    under = -0.5 * thickness <= box.y0 - picture.y1 <= 2 * thickness
+    over = -0.5 * thickness <= picture.y0 - box.y1 <= 2 * thickness
+    return within and (under or over)
 
 
 def _with_line_rejoined(previous: Block, block: Block) -> Block:

@@ -178,3 +178,14 @@ def test_a_one_column_title_set_lower_than_its_neighbours_does_not_continue_them
     assert not title.paragraphs[0].continues and len(list(reading_paragraphs(page))) == 2
     paragraphs.build(Page(blocks=[full, foot]))
     assert foot.paragraphs[0].continues  # a column starting at the top does carry on
+
+
+def test_caption_pieces_under_one_picture_are_one_caption_and_other_pictures_captions_are_not():
+    """The engine read a caption under a photo in pieces; the caption under the next photo is its own."""
+    picture, other = Box(90, 2300, 685, 2490), Box(90, 1500, 685, 1690)
+    row = horizontal_block([(0, "內村鎮銀行主發起機構種類繁多的特")], x=235, y=2502, size=27, role=Role.CAPTION)
+    piece = Line("根周", Box(87, 2497, 118, 2585), direction=Direction.VERTICAL)
+    head = Block(role=Role.CAPTION, direction=Direction.VERTICAL, box=piece.box, lines=[piece], article=1)
+    below_other = horizontal_block([(0, "其實我們站在這裏。（通訊員供圖）")], x=90, y=1700, size=27, role=Role.CAPTION)
+    page = paragraphs.build(Page(blocks=[row, head, below_other], meta={"layout": {"pictures": [picture.to_list(), other.to_list()]}}))
+    assert [p.text for p in reading_paragraphs(page)] == ["內村鎮銀行主發起機構種類繁多的特根周", "其實我們站在這裏。（通訊員供圖）"]
