@@ -140,3 +140,10 @@ def test_columns_without_marks_in_the_longest_ones_are_not_read_again():
     engine = ComposedReader(["天下可傳之事，甚多矣而"] * 10)
     upright.reread(lines, page, engine)
     assert len(engine.images) == 2
+
+
+def test_a_turned_comma_left_in_a_vertical_column_is_a_comma_but_an_apostrophe_in_a_name_is_not():
+    column = Line("最新的數據’通車以來'截至目前’", Box(100, 0, 136, 500), 0.9, Direction.VERTICAL)
+    name = Line("中國選手De’Mo今天奪冠。’", Box(40, 0, 76, 500), 0.9, Direction.VERTICAL)
+    row = Line("他说：‘过境’很方便", Box(0, 600, 400, 636), 0.9)
+    assert [l.text for l in upright.turned_commas([column, name, row])] == ["最新的數據，通車以來，截至目前，", "中國選手De’Mo今天奪冠。’", "他说：‘过境’很方便"]

@@ -71,6 +71,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
     lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
     if engine is not None and upright_image is not None and config.upright_columns:
         lines = upright.reread(lines, upright_image, engine)
+    lines = upright.turned_commas(lines)
     found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
     found = [piece for block in found for piece in roles.split_special_lines(block, size)]

@@ -23,6 +23,7 @@ import numpy as np
 
 from pipeline.document import Box, Direction, Line
 from pipeline.layout.regions import ink_runs, to_gray
+from pipeline.repair import is_cjk
 
 if TYPE_CHECKING:  # the OCR package is only needed when an engine is given
     from pipeline.ocr.base import OcrEngine
@@ -53,6 +54,8 @@ PROBE_COLUMNS = 8
 # The upright reading's marks are taken when its characters, marks left out, match the turned
 # reading's at least this well.
 MIN_AGREEMENT = 0.9
+# What the recogniser makes of a comma in a column turned on its side.
+TURNED_COMMAS = "’'"
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,30 @@ def reread(lines: list[Line], image: np.ndarray, engine: OcrEngine) -> list[Line
         if merged is not None:
             result[index] = Line(merged, line.box, line.confidence, line.direction, line.polygon, None)
     return result
+
+
+def turned_commas(lines: list[Line]) -> list[Line]:
+    """Vertical columns with the commas their upright re-read could not give back: a ’ (or ')
+    after a Chinese character, before another or at the column's foot, is a turned comma (vertical
+    text quotes with 「」, and a Latin apostrophe stands between letters)."""
+    result = []
+    for line in lines:
+        text = line.text
+        if line.direction is Direction.VERTICAL and any(mark in text for mark in TURNED_COMMAS):
+            chars = list(text)
+            for i, ch in enumerate(chars):
+                after = text[i + 1 : i + 2]
+                if ch in TURNED_COMMAS and i > 0 and _chinese(text[i - 1]) and (not after or _chinese(after)):
+                    chars[i] = "，"
+            if "".join(chars) != text:
+                line = Line("".join(chars), line.box, line.confidence, line.direction, line.polygon, line.char_boxes)
+        result.append(line)
+    return result
+
+
+def _chinese(char: str) -> bool:
+    """A Chinese character (not a mark)."""
+    return is_cjk(char) and char.isalpha()
 
 
 def _read_upright(columns: list[tuple[int, Cells]], engine: OcrEngine) -> list[str]:
