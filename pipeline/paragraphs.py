@@ -20,7 +20,8 @@ from pipeline.layout.blocks import line_size
 from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
-HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE)
+# Headings that may be set in several lines (a section subhead too long for its column wraps).
+HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.SUBHEAD)
 # The next line of a heading starts at most this many line thicknesses under the last one.
 HEADING_LINE_GAP = 0.8
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
@@ -219,7 +220,7 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
 
 
 def _heading_goes_on(previous: Block, block: Block) -> bool:
-    """A headline, kicker or subtitle set in several lines that layout cut into blocks: the same
+    """A headline, kicker, subtitle or subhead set in several lines that layout cut into blocks: the same
     role, the next line right under the last one (or the rest of the same line)."""
     if block.role not in HEADING_PARTS or previous.role is not block.role or previous.article != block.article:
         return False

@@ -436,6 +436,34 @@ def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
     assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)][0] is Role.BODY
 
 
+def test_a_subtitle_opening_with_a_hyphen_for_its_dash_gives_up_the_byline_under_it():
+    rows = [(0, "-占地面积达1600平方米的林夫纪念馆"), (0, "（缪克梯）")]  # OCR wrote the two-em dash as "-"
+    block = roles_block(rows)
+    roles.assign([block], 10, Box(0, 0, 1000, 1000), [], [], [])
+    assert block.role is Role.SUBTITLE
+    assert [p.role for p in roles.split_special_lines(block, 10)] == [Role.SUBTITLE, Role.BYLINE]
+    block = roles_block([(0, "——温州银监分局还明确了监管底线和定位要求"), (0, "记者宋军 通讯员宋涛")])
+    block.role = Role.SUBTITLE
+    assert [p.role for p in roles.split_special_lines(block, 10)] == [Role.SUBTITLE, Role.BYLINE]
+    assert not roles._starts_with_dash("-5℃的寒潮")
+
+
+def test_a_short_line_ending_in_a_full_stop_read_as_a_period_is_not_a_subhead():
+    def block(text: str, y: float, width: float) -> Block:
+        line = Line(text, Box(0, y, width, y + 10))
+        return Block(Role.BODY, Direction.HORIZONTAL, line.box, [line])
+
+    above = roles_block([(2, "一二三四五六七八九十一二"), (0, "一二三四五六七八九十一二三四")])
+    tail = block("多吨的铁船......", 30, 100)  # the engine's reading of "多吨的铁船……"
+    below = roles_block([(2, "为减少航运货物对运河水"), (0, "一二三四五六七八九十一二三四")])
+    below.box = Box(below.box.x0, 45, below.box.x1, 70)
+    roles._lone_subheads([above, tail, below])
+    assert tail.role is Role.BODY
+    tail.lines[0].text = "多吨的铁船"
+    roles._lone_subheads([above, tail, below])
+    assert tail.role is Role.SUBHEAD
+
+
 def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead():
     def block(rows, y):  # rows: (left offset in characters, text); lines 10 high at a 15 pitch
         lines = [Line(t, Box(x * 10, y + i * 15, x * 10 + len(t) * 10, y + i * 15 + 10)) for i, (x, t) in enumerate(rows)]

@@ -134,6 +134,14 @@ def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it
     assert len(list(reading_paragraphs(page))) == 2
 
 
+def test_a_subhead_wrapped_onto_a_second_centred_line_is_one_paragraph():
+    first = horizontal_block([(1, "抓实项目 稳住基本")], role=Role.SUBHEAD)
+    rest = horizontal_block([(5, "盘")], y=15, role=Role.SUBHEAD)
+    body = horizontal_block([(2, "拜登笑着回答，"), (0, "一二三四五六七八九十")], y=30)
+    page = paragraphs.build(Page(blocks=[first, rest, body]))
+    assert [p.text for p in reading_paragraphs(page)][:2] == ["抓实项目 稳住基本盘", "拜登笑着回答，一二三四五六七八九十"]
+
+
 def test_a_column_head_without_indent_carries_on_a_last_line_that_only_measures_a_little_short():
     column = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六七八。")])  # 1.0 short: the stop's narrow ink
     head = horizontal_block([(0, "甲乙丙丁戊己庚辛壬癸"), (0, "甲乙。")], x=120)

@@ -18,6 +18,7 @@ from statistics import median
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Role
 from pipeline.layout.blocks import line_size
+from pipeline.repair import is_cjk
 
 # A block at least this many body sizes large is a heading.
 HEADING_SIZE = 1.3
@@ -39,8 +40,9 @@ EDGE_BAND = 0.1
 RULE_BAND = 0.16
 SENTENCE_END = tuple("。！？!?；…”」』")
 # A heading ends without punctuation (or a ！？ inside its quotes); a line ending in a comma is
-# running text broken at the column's edge, however short or centred it looks.
-NOT_HEADING_END = SENTENCE_END + tuple("，、,")
+# running text broken at the column's edge, however short or centred it looks. So is one ending in
+# a full stop the OCR wrote as "." (or an ellipsis as "......").
+NOT_HEADING_END = SENTENCE_END + tuple("，、,.")
 
 
 @lru_cache(maxsize=1)
@@ -343,8 +345,9 @@ def _line_gap(block: Block) -> float:
 
 def split_special_lines(block: Block, body: float) -> list[Block]:
     """Split a body block at lines that are not body text: jump lines ("下转第二版"), bylines, and
-    centred lines without sentence-final punctuation (section subheads set in the line grid)."""
-    if len(block.lines) < 2 or block.role is not Role.BODY:
+    centred lines without sentence-final punctuation (section subheads set in the line grid).
+    A subtitle block gives up a byline set right under it in type of the same size."""
+    if len(block.lines) < 2 or block.role not in (Role.BODY, Role.SUBTITLE):
         return [block]
     pieces: list[Block] = []
     current: list = []
@@ -360,11 +363,11 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
             current.append(line)
             continue
         if current:
-            pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+            pieces.append(Block(block.role, block.direction, Box.enclosing([l.box for l in current]), current))
         pieces.append(Block(role, block.direction, line.box, [line]))
         current = []
     if current:
-        pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+        pieces.append(Block(block.role, block.direction, Box.enclosing([l.box for l in current]), current))
     if len(pieces) >= 2 and pieces[1].role is Role.BYLINE and pieces[0].role is Role.BODY and _heads_a_byline(pieces[0]):
         pieces[0].role = Role.SUBTITLE  # "——…", or a line that does not end like running text, over the byline
     return pieces
@@ -383,8 +386,11 @@ def _is_dash_subtitle(block: Block) -> bool:
 
 
 def _starts_with_dash(text: str) -> bool:
+    """A dash opening the text; OCR often writes the subtitle's two-em dash as one hyphen, which
+    never opens Chinese text ("-占地面积…"; "-5℃" is a number)."""
     text = compact(text)
-    return text.startswith(("——", "—", "--")) and len(text) > 3
+    hyphen = text[:1] == "-" and is_cjk(text[1:2])
+    return (text.startswith(("——", "—", "--")) or hyphen) and len(text) > 3
 
 
 def _completes_byline(piece: Block, line) -> bool:
