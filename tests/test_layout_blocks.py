@@ -188,3 +188,22 @@ def test_pieces_of_a_row_split_at_the_space_before_digits_are_joined():
     # justification sets extra space between Chinese and half-width digits; the engine cut there
     lines = [Line("今年是林夫诞辰100", Box(191, 1033, 469, 1063), 0.99), Line("周年。他不仅是我国新兴", Box(492, 1033, 851, 1063), 0.99)]
     assert len(blocks.join_fragments(lines, [])) == 1
+
+
+def test_pieces_of_a_framed_lead_line_over_the_gutter_of_the_columns_under_the_frame_are_joined():
+    # p01: the engine cut a lead line at its justification space, right over the gutter of the
+    # two columns set under the lead's frame; those columns' edges are no evidence across the frame
+    pieces = [Line("今年是林夫诞辰100", Box(191, 1033, 469, 1063), 0.99), Line("周年。他不仅是我国新兴", Box(492, 1033, 851, 1063), 0.99)]
+    columns = [Line("林夫，原名林裕，字宽如", Box(x0, 1212 + row * 46, x1, 1245 + row * 46), 0.99) for row in range(6) for x0, x1 in ((99, 469), (496, 851))]
+    frame_bottom = Box(110, 1170, 860, 1172)
+    joined = blocks.join_fragments(pieces + columns, [frame_bottom])
+    assert "今年是林夫诞辰100 周年。他不仅是我国新兴" in [l.text for l in joined]
+    assert len(blocks.join_fragments(pieces + columns, [])) == len(pieces + columns)  # no frame: a gutter
+
+
+def test_a_closing_mark_read_as_its_own_little_box_joins_its_line():
+    # p11: the closing quote after a full stop came back as a separate box half the line's height
+    lines = [Line("免签政策感到非常开心。", Box(1317, 2065, 1639, 2102), 0.99), Line("”", Box(1647, 2066, 1667, 2082), 0.99)]
+    assert [l.text for l in blocks.join_fragments(lines, [])] == ["免签政策感到非常开心。 ”"]
+    lines[1] = Line("心", Box(1647, 2066, 1667, 2082), 0.99)  # a small character is no mark of this line
+    assert len(blocks.join_fragments(lines, [])) == 2

@@ -146,14 +146,16 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         for index in (i for k in (key - 1, key, key + 1) for i in by_band.get(k, ())):
             last = rows[index][-1].box
             overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
-            small = min(last.height, box.height)
-            reach = (0.6 + _seam_white(rows[index][-1], line)) * small
+            small, large = min(last.height, box.height), max(last.height, box.height)
+            # a mark read as its own little box (a closing quote, a stop) is as tall as its ink
+            mark = _marks_only(rows[index][-1].text) or _marks_only(line.text)
+            reach = (0.6 + _seam_white(rows[index][-1], line)) * (large if mark else small)
             if (
                 overlap >= 0.6 * small
-                and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
+                and (mark or large - small <= 0.25 * large)
                 and -0.6 * small <= box.x0 - last.x1 <= reach
                 and not _separated(last, box, separators)
-                and not _at_column_edges(rows[index][-1], line, lines)
+                and not _at_column_edges(rows[index][-1], line, lines, separators)
             ):
                 target = index
                 break
@@ -163,6 +165,12 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         else:
             rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _marks_only(text: str) -> bool:
+    """Punctuation alone (",,", "”"): a mark the engine read apart from its line."""
+    text = text.strip()
+    return bool(text) and all(unicodedata.category(ch).startswith("P") for ch in text)
 
 
 def _seam_white(left: Line, right: Line) -> float:
@@ -182,22 +190,28 @@ def _half_width(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("Na", "H")
 
 
-def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
+def _at_column_edges(left: Line, right: Line, lines: list[Line], separators: list[Box] = ()) -> bool:
     """Whether the gap between two side-by-side pieces is a column gutter: other lines of their
     type size nearby end where the left piece ends and start where the right piece starts.
 
     Detection boxes are padded, so between two columns of body text the padded boxes may stand
     less than a character apart and overlap in height (more so on a turned scan); the columns'
-    shared edges tell a gutter from a gap inside one line.
+    shared edges tell a gutter from a gap inside one line. Lines beyond a rule or frame edge set
+    across both pieces are no evidence: a framed lead set across two columns stands over the
+    columns' gutter.
     """
     size = line_size(right)
     tolerance = 0.6 * size
     window = GUTTER_WINDOW * max(left.box.height, right.box.height)
+    pair = left.box.union(right.box)
+    spanning = [s for s in separators if s.width > s.height and s.x0 <= pair.x0 + size and s.x1 >= pair.x1 - size]
     ends = starts = 0
     for other in lines:
         if other is left or other is right or abs(other.box.center[1] - right.box.center[1]) > window:
             continue
         if not (similar_size(other, left, SIZE_TOLERANCE) or similar_size(other, right, SIZE_TOLERANCE)):
+            continue
+        if spanning and _separated(other.box, pair, spanning):
             continue
         ends += abs(other.box.x1 - left.box.x1) <= tolerance
         starts += abs(other.box.x0 - right.box.x0) <= tolerance
