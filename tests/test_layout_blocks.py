@@ -207,3 +207,22 @@ def test_a_closing_mark_read_as_its_own_little_box_joins_its_line():
     assert [l.text for l in blocks.join_fragments(lines, [])] == ["免签政策感到非常开心。 ”"]
     lines[1] = Line("心", Box(1647, 2066, 1667, 2082), 0.99)  # a small character is no mark of this line
     assert len(blocks.join_fragments(lines, [])) == 2
+
+
+def test_a_spread_indented_first_line_heads_the_column_under_it():
+    # p20: justification spreads a first line of eight characters across the column, so its pitch
+    # reads a subhead's; it starts one indent in and ends on the column's edge, as thick as the rest
+    lines = [
+        Line("保安局发言人今日", Box(164, 1818, 479, 1864), 0.99),
+        Line("（一月十一日）表示，大", Box(118, 1867, 482, 1912), 0.99),
+        Line("亚湾核电运营管理有限责", Box(105, 1914, 481, 1960), 0.99),
+    ]
+    assert block_texts(lines) == [[l.text for l in lines]]
+    lines[0] = Line("保安局发言人今日", Box(164, 1818, 479, 1872), 0.99)  # a thicker box: larger type
+    assert len(block_texts(lines)) == 2
+
+
+def test_a_byline_under_a_centred_last_line_of_a_headline_is_not_its_column():
+    # p23 (upright boxes): both lines centred, about as wide, the byline in smaller type
+    lines = [Line("并接受媒体采访", Box(311, 1460, 608, 1510), 0.99), Line("本报讯（记者朱浩）", Box(323, 1517, 581, 1557), 0.99)]
+    assert len(block_texts(lines)) == 2

@@ -23,8 +23,10 @@ VERTICAL_SIZE_TOLERANCE = 0.12
 SLOT_MIN_WIDTH = 0.35
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
-# Box thickness across the line (padded by the detector) may differ by this fraction in one block.
+# Box thickness across the line (padded by the detector) may differ by this fraction in one block;
+# by this much where the lines' positions in the column, not their pitch, tell they are one type.
 THICKNESS_TOLERANCE = 0.2
+COLUMN_THICKNESS_TOLERANCE = 0.12
 # A line of at most this many characters is a paragraph's tail: its box says little about its type.
 TAIL_CHARS = 4
 # The gap between two lines of one block is at most this many line sizes.
@@ -621,10 +623,19 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
         )
     same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
-    # says (justification spreads lines holding half-width characters or middle dots)
+    # says (justification spreads lines holding half-width characters or middle dots); so are a
+    # paragraph's indented first line and the full line under it (justification spreads a first
+    # line of few characters, or squeezes its punctuation). Where the block is that one line, its
+    # edges are no column's: the boxes must be as thick as each other (a byline under a centred
+    # last line of a headline is as wide, in smaller type).
     slack_full = 0.6 * (p.y1 - p.y0)
     full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
-    if not tail and not ((similar_size(previous, line, tolerance) or full_lines) and same_thickness):
+    measured_column = e != p
+    close_thickness = abs(thickness_p - thickness_l) <= COLUMN_THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    column_lines = (full_lines and (same_thickness if measured_column else close_thickness)) or (
+        close_thickness and _first_line_over_full(previous, line, e, slack_full)
+    )
+    if not tail and not (similar_size(previous, line, tolerance) and same_thickness) and not column_lines:
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
@@ -645,6 +656,18 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
         if s.x1 > between.x0 and s.x0 < between.x1 and p.y1 - 1 <= (s.y0 + s.y1) / 2 <= b.y0 + 1:
             return None
     return gap
+
+
+def _first_line_over_full(previous: Line, line: Line, extent: Box, slack: float) -> bool:
+    """`previous` starts one indent in from the column's start edge and `line` on it, and both end
+    on the column's end edge (a final mark's part-inked cell may stop a box short of it)."""
+    direction = line.direction
+    p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
+    size = p.y1 - p.y0
+    start, end = min(extent.x0, b.x0), max(extent.x1, b.x1)
+    end_slack = slack + EDGE_PUNCTUATION_CELLS * size * max(_edge_marks(previous.text.strip()), _edge_marks(line.text.strip()), 0)
+    indented = 0.5 * size <= p.x0 - start <= MAX_ALIGN_OFFSET * size
+    return indented and b.x0 - start <= slack and end - p.x1 <= end_slack and end - b.x1 <= end_slack
 
 
 def _oriented(box: Box, direction: Direction) -> Box:
