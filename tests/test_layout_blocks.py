@@ -226,3 +226,15 @@ def test_a_byline_under_a_centred_last_line_of_a_headline_is_not_its_column():
     # p23 (upright boxes): both lines centred, about as wide, the byline in smaller type
     lines = [Line("并接受媒体采访", Box(311, 1460, 608, 1510), 0.99), Line("本报讯（记者朱浩）", Box(323, 1517, 581, 1557), 0.99)]
     assert len(block_texts(lines)) == 2
+
+
+def test_a_line_whose_characters_stand_in_the_gutter_of_the_columns_under_it_is_not_split():
+    # p03: a subtitle set across two columns, right over their gutter; the page's ink shows its
+    # characters there, where a line read across the gutter would have white
+    lines, lead = two_columns_under_a_frame(400)
+    ink = np.zeros((1000, 1200), dtype=np.uint8)
+    row = slice(int(lead.box.y0), int(lead.box.y1))
+    ink[row, : int(lead.box.x1)] = 255  # characters all along the line
+    assert lead in blocks.split_merged_lines(lines, SIZE, ink=ink)
+    ink[row, int(15 * SIZE) : int(16 * SIZE)] = 0  # white where the columns keep their gutter
+    assert lead not in blocks.split_merged_lines(lines, SIZE, ink=ink)

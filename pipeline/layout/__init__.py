@@ -68,7 +68,7 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
-    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators, regions.ink)
     if engine is not None and upright_image is not None and config.upright_columns:
         lines = upright.reread(lines, upright_image, engine)
     found = blocking.group_lines(lines, separators, regions.pictures)

@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from statistics import median
 
+import numpy as np
+
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line
 
@@ -43,6 +45,8 @@ GUTTER_WINDOW = 12
 GUTTER_VOTES = 3
 # A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
 MIN_GUTTER_CHARS = 0.5
+# A gutter's middle on a merged line's row is white; this much ink there is a character.
+GUTTER_INK = 0.05
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
 # Full-width punctuation inks only part of its cell (，。、 the left corner, （ the right half): at
@@ -311,7 +315,7 @@ def _joined(pieces: list[Line], direction: Direction) -> Line:
     return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
-def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = (), separators: list[Box] = ()) -> list[Line]:
+def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = (), separators: list[Box] = (), ink: np.ndarray | None = None) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
@@ -319,7 +323,9 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
     with text on both sides; lines beyond a rule or frame edge are no evidence (a framed lead set
     across two columns stands over the columns' gutter), and the columns' lines on the far side
     of a picture are (the gutters of a picture's columns go on under it). Merged boxes come out
-    taller than the type, hence the loose size test.
+    taller than the type, hence the loose size test. Where the page's `ink` mask shows characters
+    inside the gutter on the line's own row, the line runs across it: a subtitle set over the
+    columns ("——活动详情可浏览专题网站…"), not two columns' lines.
     """
     body_lines = sorted(
         (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
@@ -351,11 +357,29 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
                 window = [other for other in window if not _separated(other.box, line.box, across)]
             window += _beyond_picture(line.box, pictures, body_lines, centres, body_height)
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
+            if ink is not None:
+                cuts = [cut for cut in cuts if not _inked_gutter(ink, line.box, cut[1], cut[2], separators)]
         if not cuts:
             result.append(line)
             continue
         result.extend(_split_at(line, cuts, body_height))
     return result
+
+
+def _inked_gutter(ink: np.ndarray, box: Box, start: float, end: float, separators: list[Box]) -> bool:
+    """Whether the middle of the gap (start, end) on the line's row holds ink that is no rule: a
+    character standing where the columns under or over the line keep their gutter."""
+    margin = 0.2 * (end - start)
+    x0, x1 = int(start + margin), int(end - margin + 0.5)
+    middle, half = box.center[1], 0.3 * box.height
+    y0, y1 = max(0, int(middle - half)), int(middle + half + 0.5)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    crop = ink[y0:y1, max(0, x0) : x1].copy()
+    for rule in separators:  # a rule in the gutter is no character
+        if rule.height > rule.width and rule.x1 >= x0 and rule.x0 <= x1:
+            crop[:, max(0, int(rule.x0) - 1 - x0) : max(0, int(rule.x1) + 2 - x0)] = 0
+    return crop.size > 0 and float(crop.mean()) / 255.0 >= GUTTER_INK
 
 
 def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centres: list[float], size: float) -> list[Line]:
