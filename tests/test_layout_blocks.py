@@ -238,3 +238,17 @@ def test_a_line_whose_characters_stand_in_the_gutter_of_the_columns_under_it_is_
     assert lead in blocks.split_merged_lines(lines, SIZE, ink=ink)
     ink[row, int(15 * SIZE) : int(16 * SIZE)] = 0  # white where the columns keep their gutter
     assert lead not in blocks.split_merged_lines(lines, SIZE, ink=ink)
+
+
+def test_a_line_as_thick_as_its_column_follows_one_the_engine_padded():
+    # p11: the engine padded the box of a line holding quotation marks; the next line, as thick as
+    # the column's other lines, still follows it
+    lines = [
+        Line("说走就走，丝滑的入境体验", Box(911, 2089, 1289, 2127), 0.99),
+        Line("让越来越多的外国游客热衷", Box(911, 2135, 1291, 2171), 0.99),
+        Line("中国旅游。", Box(910, 2178, 1050, 2217), 0.99),
+        Line("外籍旅客：“得益于免", Box(965, 2218, 1290, 2266), 0.99),
+        Line("签政策，我们不用再受各种", Box(909, 2269, 1291, 2306), 0.99),
+    ]
+    assert block_texts(lines) == [[l.text for l in lines]]
+    assert len(block_texts(lines[3:])) == 2  # the padded line alone tells nothing of the column

@@ -25,6 +25,8 @@ VERTICAL_SIZE_TOLERANCE = 0.12
 SLOT_MIN_WIDTH = 0.35
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
+# A block's usual line thickness is measured once it has this many lines.
+USUAL_THICKNESS_LINES = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block;
 # by this much where the lines' positions in the column, not their pitch, tell they are one type.
 THICKNESS_TOLERANCE = 0.2
@@ -548,7 +550,7 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
         open_blocks = still_open
         best, best_gap = None, None
         for index in open_blocks:
-            gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
+            gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction, _usual_thickness(blocks[index].lines, direction))
             if gap is not None and _takes_in(extents[index].union(line.box), beside.get(id(line), ())):
                 gap = None
             if gap is not None and (best_gap is None or gap < best_gap) and not _line_between(blocks[index].lines[-1], line, placed[-RECENT_LINES:], direction):
@@ -621,8 +623,17 @@ def _line_between(previous: Line, line: Line, others: list[Line], direction: Dir
     return False
 
 
-def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:
-    """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
+def _usual_thickness(lines: list[Line], direction: Direction) -> float | None:
+    """The median box thickness of a block's lines, once it has enough of them to tell."""
+    if len(lines) < USUAL_THICKNESS_LINES:
+        return None
+    return float(median(_oriented(l.box, direction).y1 - _oriented(l.box, direction).y0 for l in lines))
+
+
+def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction, usual: float | None = None) -> float | None:
+    """The gap if `line` can follow `previous` in the block spanning `extent`, else None. `usual`
+    is the block's usual line thickness: a line as thick as the block's lines may follow one whose
+    box came out thicker (the engine pads some lines holding quotation marks)."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
     tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
@@ -645,7 +656,9 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
             and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
             and abs(b.x0 - e.x0) <= thickness_p
         )
-    same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    same_thickness = any(
+        abs(reference - thickness_l) <= THICKNESS_TOLERANCE * max(reference, thickness_l) for reference in (thickness_p, usual) if reference is not None
+    )
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots); so are a
     # paragraph's indented first line and the full line under it (justification spreads a first
