@@ -198,6 +198,10 @@ def _last_line_shortfall(previous: Block, block: Block) -> float:
     other_start, other_end = _column_extent(block)
     last_end = _along(previous.lines[-1].box, previous.direction)[1]
     size = max(line_size(previous.lines[-1]), 1.0)
+    if len(previous.lines) == 1 and len(block.lines) >= 2:
+        # a lone line's pitch misleads (an opening mark inks half its cell, justification spreads
+        # the rest); the next column's lines are set in the same type
+        size = max(median(line_size(l) for l in block.lines), 1.0)
     if _stacked_in_column(previous, block, size):
         return (max(end, other_end) - last_end) / size  # one column: both reach the same edge
     full = max(end - start, other_end - other_start)
