@@ -218,7 +218,7 @@ def test_a_spread_indented_first_line_heads_the_column_under_it():
         Line("亚湾核电运营管理有限责", Box(105, 1914, 481, 1960), 0.99),
     ]
     assert block_texts(lines) == [[l.text for l in lines]]
-    lines[0] = Line("保安局发言人今日", Box(164, 1818, 479, 1872), 0.99)  # a thicker box: larger type
+    lines[0] = Line("保安局发言人今日", Box(164, 1814, 479, 1876), 0.99)  # a far thicker box: larger type
     assert len(block_texts(lines)) == 2
 
 
@@ -252,3 +252,13 @@ def test_a_line_as_thick_as_its_column_follows_one_the_engine_padded():
     ]
     assert block_texts(lines) == [[l.text for l in lines]]
     assert len(block_texts(lines[3:])) == 2  # the padded line alone tells nothing of the column
+
+
+def test_an_indented_first_line_with_a_padded_box_heads_its_column():
+    # p01: the first line's box came out 37 high, the column's 30; its pitch reads a size larger
+    lines = [
+        Line("黄寿龙听取了我县绿", Box(568, 2056, 885, 2093), 0.99),
+        Line("化工作情况汇报和各重点", Box(507, 2108, 878, 2138), 0.99),
+        Line("乡镇部门的讨论发言后，", Box(508, 2155, 855, 2190), 0.99),
+    ]
+    assert block_texts(lines) == [[l.text for l in lines]]

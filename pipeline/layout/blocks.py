@@ -662,7 +662,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots); so are a
     # paragraph's indented first line and the full line under it (justification spreads a first
-    # line of few characters, or squeezes its punctuation). Where the block is that one line, its
+    # line of few characters, or squeezes its punctuation). Where the block is one full line, its
     # edges are no column's: the boxes must be as thick as each other (a byline under a centred
     # last line of a headline is as wide, in smaller type).
     slack_full = 0.6 * (p.y1 - p.y0)
@@ -670,7 +670,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     measured_column = e != p
     close_thickness = abs(thickness_p - thickness_l) <= COLUMN_THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
     column_lines = (full_lines and (same_thickness if measured_column else close_thickness)) or (
-        close_thickness and _first_line_over_full(previous, line, e, slack_full)
+        same_thickness and _first_line_over_full(previous, line, e, slack_full)
     )
     if not tail and not (similar_size(previous, line, tolerance) and same_thickness) and not column_lines:
         return None
