@@ -262,3 +262,12 @@ def test_an_indented_first_line_with_a_padded_box_heads_its_column():
         Line("乡镇部门的讨论发言后，", Box(508, 2155, 855, 2190), 0.99),
     ]
     assert block_texts(lines) == [[l.text for l in lines]]
+
+
+def test_pieces_of_a_row_two_characters_apart_join_where_the_next_row_runs_across_the_gap():
+    # p12: the engine dropped the "、" between 「誰來種」 and 「種什麼」 and cut the lead's line there
+    pieces = [Line("進一步明確「誰來種」", Box(134, 2548, 402, 2577), 0.99), Line("「種什麼」、「種哪裏」、", Box(463, 2548, 779, 2576), 0.99)]
+    below = Line("「如何種」、「啥時種」、「如何管」，以及明", Box(141, 2590, 791, 2623), 0.99)
+    assert len(blocks.join_fragments(pieces, [])) == 2  # nothing tells a gap inside a column from a gutter
+    joined = blocks.join_fragments(pieces + [below], [])
+    assert "進一步明確「誰來種」 「種什麼」、「種哪裏」、" in [l.text for l in joined]

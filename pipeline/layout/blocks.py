@@ -57,6 +57,10 @@ EDGE_PUNCTUATION_CELLS = 0.6
 # Justified Chinese lines set up to this many cells of space between a Latin letter or digit and a
 # Chinese character.
 MIXED_SCRIPT_SPACE_CELLS = 0.5
+# Pieces of one row this many characters apart are one line where a line of the row above or
+# below (at most NEXT_ROW_LINES line heights away) runs across the gap.
+COVERED_GAP_CHARS = 2.5
+NEXT_ROW_LINES = 1.8
 # How many of the lines placed last are checked for standing between a block and its next line.
 RECENT_LINES = 30
 # A vertical line more than this many column widths wide is display type (a masthead or headline
@@ -158,10 +162,12 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             # a mark read as its own little box (a closing quote, a stop) is as tall as its ink
             mark = _marks_only(rows[index][-1].text) or _marks_only(line.text)
             reach = (0.6 + _seam_white(rows[index][-1], line)) * (large if mark else small)
+            gap = box.x0 - last.x1
             if (
                 overlap >= 0.6 * small
                 and (mark or large - small <= 0.25 * large)
-                and -0.6 * small <= box.x0 - last.x1 <= reach
+                and -0.6 * small <= gap <= max(reach, COVERED_GAP_CHARS * small)
+                and (gap <= reach or _covered_by_next_row(rows[index][-1], line, lines))
                 and not _separated(last, box, separators)
                 and not _at_column_edges(rows[index][-1], line, lines, separators)
             ):
@@ -173,6 +179,24 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         else:
             rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _covered_by_next_row(left: Line, right: Line, lines: list[Line]) -> bool:
+    """Whether a line of the same type right above or below runs across the gap between two
+    pieces of a row, with text on both sides of it: the gap lies inside a column, not between two.
+    (The engine drops marks that ink little of their cell, "、" of "「誰來種」、「種什麼」", and
+    cuts the line there; a letter-spaced byline leaves such gaps between its words.)"""
+    height = max(left.box.height, right.box.height)
+    size = line_size(right)
+    for other in lines:
+        if other is left or other is right:
+            continue
+        distance = abs(other.box.center[1] - right.box.center[1])
+        if not 0.6 * height <= distance <= NEXT_ROW_LINES * height:
+            continue
+        if other.box.x0 <= left.box.x1 - size and other.box.x1 >= right.box.x0 + size and similar_size(other, right, SIZE_TOLERANCE):
+            return True
+    return False
 
 
 def _marks_only(text: str) -> bool:
