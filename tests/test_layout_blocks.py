@@ -271,3 +271,12 @@ def test_pieces_of_a_row_two_characters_apart_join_where_the_next_row_runs_acros
     assert len(blocks.join_fragments(pieces, [])) == 2  # nothing tells a gap inside a column from a gutter
     joined = blocks.join_fragments(pieces + [below], [])
     assert "進一步明確「誰來種」 「種什麼」、「種哪裏」、" in [l.text for l in joined]
+
+
+def test_vertical_columns_are_held_to_their_neighbour_s_width_not_the_block_s():
+    # the 申報 page: a block's columns differ in width where small double-column notes stand, so a
+    # narrower column after three wide ones is measured against the column before it only
+    columns = [Line("本館條例", Box(1000 - 40 * i, 0, 1030 - 40 * i, 300), 0.99, Direction.VERTICAL) for i in range(3)]
+    assert blocks._usual_thickness(columns, Direction.VERTICAL) is None
+    rows = [Line("本館條例", Box(0, 40 * i, 300, 30 + 40 * i), 0.99) for i in range(3)]
+    assert blocks._usual_thickness(rows, Direction.HORIZONTAL) == 30

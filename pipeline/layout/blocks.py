@@ -648,8 +648,9 @@ def _line_between(previous: Line, line: Line, others: list[Line], direction: Dir
 
 
 def _usual_thickness(lines: list[Line], direction: Direction) -> float | None:
-    """The median box thickness of a block's lines, once it has enough of them to tell."""
-    if len(lines) < USUAL_THICKNESS_LINES:
+    """The median box thickness of a block's horizontal lines, once it has enough of them to tell.
+    (Vertical columns of one block differ in width with their small double-column notes.)"""
+    if direction is not Direction.HORIZONTAL or len(lines) < USUAL_THICKNESS_LINES:
         return None
     return float(median(_oriented(l.box, direction).y1 - _oriented(l.box, direction).y0 for l in lines))
 
