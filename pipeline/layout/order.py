@@ -369,10 +369,11 @@ def _headline_goes_on(before: list[Block], group: list[Block]) -> bool:
     """A headline in several pieces that a group of headings only ends with: the engine splits a
     line at the space between its parts (the next piece stands level with it, in the same type,
     less than two of its characters to the right), and a headline set in several lines goes on in
-    the line right under it (the boxes of lines with quotation marks stand taller)."""
+    the line right under it (the boxes of lines with quotation marks stand taller). Line is
+    measured against line: a block may already hold two of the headline's lines."""
     if not _only_headings(before) or group[0].role is not Role.HEADLINE or before[-1].role is not Role.HEADLINE:
         return False
-    upper, lower = before[-1].box, group[0].box
+    upper, lower = before[-1].lines[-1].box, group[0].lines[0].box
     low = min(upper.height, lower.height)
     level = min(upper.y1, lower.y1) - max(upper.y0, lower.y0) >= 0.6 * low
     same_type = abs(upper.height - lower.height) <= 0.25 * max(upper.height, lower.height)
