@@ -394,8 +394,9 @@ def test_a_column_under_a_giant_masthead_character_is_not_joined_to_it():
 
     giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
     column = Line("作固大有益於天下也且夫天下至庶也", Box(2700, 1150, 2850, 4268), 0.9, Direction.VERTICAL)
-    joined = blocks.join_fragments([giant, column], [])
-    assert sorted(l.text for l in joined) == ["作固大有益於天下也且夫天下至庶也", "報"]
+    others = [Line("之語幾留心時務者於此可以得其機", Box(x, 1150, x + 150, 4268), 0.9, Direction.VERTICAL) for x in (2380, 2540, 2860, 3020)]
+    joined = blocks.join_fragments([giant, column, *others], [])
+    assert sorted(l.text for l in joined if "報" in l.text or "作固" in l.text) == ["作固大有益於天下也且夫天下至庶也", "報"]
 
 
 def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:

@@ -19,8 +19,6 @@ from pipeline.document import Block, Box, Direction, Line
 # which notes and punctuation make noisier).
 SIZE_TOLERANCE = 0.12
 VERTICAL_SIZE_TOLERANCE = 0.12
-# A vertical piece joins a column slot at least this fraction of the slot's width.
-SLOT_MIN_WIDTH = 0.35
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
@@ -52,7 +50,7 @@ MIXED_SCRIPT_SPACE_CELLS = 0.5
 # How many of the lines placed last are checked for standing between a block and its next line.
 RECENT_LINES = 30
 # A vertical line more than this many column widths wide is display type (a masthead or headline
-# character): it is never a piece of a body column, nor are body pieces pieces of it.
+# character); see _display_type.
 DISPLAY_WIDTH = 2.0
 
 
@@ -220,13 +218,10 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
             overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
                 _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
-                or (m.box.width > DISPLAY_WIDTH * size) != (line.box.width > DISPLAY_WIDTH * size)
+                or _display_type(m, size) != _display_type(line, size)
                 for m in slot
             )
-            # a piece of a column, or a note half as wide; not a column under a character many
-            # times its size (a masthead's)
-            in_slot = line.box.width >= SLOT_MIN_WIDTH * extent.width
-            if overlap >= 0.5 * min(extent.width, line.box.width) and in_slot and not clash and overlap > best_overlap:
+            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
             slots.append([line])
@@ -248,6 +243,17 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
             run.append(line)
         joined.append(_joined(run, Direction.VERTICAL))
     return joined
+
+
+def _display_type(line: Line, column_width: float) -> bool:
+    """Whether a vertical piece is display type (a masthead or headline character), measured
+    against the page's column width, not against the slot it might join.
+
+    A slot holds a column's pieces and the notes set inside it at half its width, so a width ratio
+    inside the slot cannot tell a note under its column from a column under a character twice
+    its width; the page's column width can. Display type and body type never share a slot.
+    """
+    return line.box.width > DISPLAY_WIDTH * column_width
 
 
 def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> bool:
