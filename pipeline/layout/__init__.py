@@ -221,8 +221,15 @@ def _read_missed_text(
 
 def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
     """A piece re-read from a region that overlaps a page line on the same row and holds only its
-    characters: the end of that line read again (on a skewed page the upright boxes of a column's
-    lines stop short of their last characters, which then look like text the OCR missed)."""
+    characters: the end of that line read again.
+
+    Where such regions come from (a page turned 2.4°): the turned image's uncovered corners are
+    filled white beside tinted paper, the ink mask takes the slanted seam along the page edge for
+    strokes, and the region finder reports it, merged with the line ends beside it, as text the
+    page OCR missed. Filling the corners with the paper's colour removes the seam but moves the
+    regions of every turned page, and measured worse there, so the re-read is filtered instead.
+    `_already_read` drops pieces lying on a page line's box; this also drops those reaching past
+    the box's end."""
     box = read.box
     for line in lines:
         if line.direction is not Direction.HORIZONTAL or read.direction is not Direction.HORIZONTAL:
