@@ -211,9 +211,9 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
     a paragraph's indented first line set apart from its other lines, or text on past a break."""
     a, b = previous.box, block.box
     if previous.direction is Direction.VERTICAL:
-        overlap, gap = min(a.y1, b.y1) - max(a.y0, b.y0), a.x0 - b.x1
+        overlap, gap = a.y_overlap(b), a.x0 - b.x1
     else:
-        overlap, gap = min(a.x1, b.x1) - max(a.x0, b.x0), b.y0 - a.y1
+        overlap, gap = a.x_overlap(b), b.y0 - a.y1
     narrower = min(_along(a, previous.direction)[1] - _along(a, previous.direction)[0], _along(b, block.direction)[1] - _along(b, block.direction)[0])
     return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
 

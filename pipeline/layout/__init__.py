@@ -156,7 +156,7 @@ def _drop_cross_reads(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             box = line.box
             crossing = [
                 h for h in horizontal
-                if min(h.box.x1, box.x1) - max(h.box.x0, box.x0) >= 0.6 * box.width and min(h.box.y1, box.y1) - max(h.box.y0, box.y0) > 0
+                if h.box.x_overlap(box) >= 0.6 * box.width and h.box.y_overlap(box) > 0
             ]
             held = "".join(h.text for h in crossing)
             if len(crossing) >= 2 and all(ch in held for ch in line.text if not ch.isspace()):
@@ -234,8 +234,8 @@ def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
     for line in lines:
         if line.direction is not Direction.HORIZONTAL or read.direction is not Direction.HORIZONTAL:
             continue
-        level = min(line.box.y1, box.y1) - max(line.box.y0, box.y0) >= 0.5 * min(line.box.height, box.height)
-        touching = min(line.box.x1, box.x1) - max(line.box.x0, box.x0) > 0
+        level = line.box.y_overlap(box) >= 0.5 * min(line.box.height, box.height)
+        touching = line.box.x_overlap(box) > 0
         if level and touching and all(ch in line.text for ch in read.text if not ch.isspace()):
             return True
     return False
@@ -263,7 +263,7 @@ def _grow_vertical(region: Box, lines: list[Line]) -> Box:
             if region.x0 <= box.x0 and box.x1 <= region.x1 and region.y0 <= box.y0 and box.y1 <= region.y1:
                 continue
             beside = box.x1 >= region.x0 - box.width and box.x0 <= region.x1 + box.width
-            overlap = min(box.y1, region.y1) - max(box.y0, region.y0)
+            overlap = box.y_overlap(region)
             if beside and overlap > 0.5 * min(box.height, region.height):
                 region, grown = region.union(box), True
     return region

@@ -143,7 +143,7 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         target = None
         for index in (i for k in (key - 1, key, key + 1) for i in by_band.get(k, ())):
             last = rows[index][-1].box
-            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
+            overlap = last.y_overlap(box)
             small = min(last.height, box.height)
             reach = (0.6 + _seam_white(rows[index][-1], line)) * small
             if (
@@ -215,9 +215,9 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         best, best_overlap = None, 0.0
         for slot in slots:
             extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
-            overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
+            overlap = extent.x_overlap(line.box)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
-                _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                m.box.y_overlap(line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
                 or _display_type(m, size) != _display_type(line, size)
                 for m in slot
             )
@@ -271,10 +271,6 @@ def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> b
         if ends >= GUTTER_VOTES - 1 and starts >= GUTTER_VOTES - 1:
             return True
     return False
-
-
-def _y_overlap(a: Box, b: Box) -> float:
-    return min(a.y1, b.y1) - max(a.y0, b.y0)
 
 
 def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
@@ -353,7 +349,7 @@ def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centr
     or over it, within GUTTER_WINDOW lines), as far as GUTTER_WINDOW lines from the picture."""
     found: list[Line] = []
     for p in pictures:
-        if min(box.x1, p.x1) - max(box.x0, p.x0) < 0.5 * box.width:
+        if box.x_overlap(p) < 0.5 * box.width:
             continue
         if 0 <= box.y0 - p.y1 <= GUTTER_WINDOW * size:  # under the picture: its columns above it
             low, high = p.y0 - GUTTER_WINDOW * size, p.y0
@@ -367,7 +363,7 @@ def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centr
 
 def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
     for picture in pictures:
-        overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+        overlap = box.x_overlap(picture)
         if overlap >= 0.5 * box.width and (-0.5 * size <= box.y0 - picture.y1 <= 1.5 * size or -0.5 * size <= picture.y0 - box.y1 <= 1.0 * size):
             return True
     return False
@@ -545,7 +541,7 @@ def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
             o = other.box
             if o.y0 >= box.y1:
                 break
-            shared = min(box.y1, o.y1) - max(box.y0, o.y0)
+            shared = box.y_overlap(o)
             if shared > 0.5 * min(box.height, o.height) and (o.x0 >= box.x1 or o.x1 <= box.x0):
                 beside.setdefault(id(line), []).append(o)
                 beside.setdefault(id(other), []).append(box)
@@ -554,7 +550,7 @@ def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
 
 def _takes_in(extent: Box, boxes) -> bool:
     """Whether most of one of the boxes lies within the extent's width."""
-    return any(min(extent.x1, b.x1) - max(extent.x0, b.x0) > 0.5 * b.width for b in boxes)
+    return any(extent.x_overlap(b) > 0.5 * b.width for b in boxes)
 
 
 def _ends_caption(text: str) -> bool:
@@ -567,7 +563,7 @@ def _under_picture(box: Box, pictures: list[Box]) -> bool:
     """A line starting at most a line and a half under a picture's foot, within its width."""
     size = box.height
     return any(
-        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and min(box.x1, p.x1) - max(box.x0, p.x0) >= 0.5 * box.width for p in pictures
+        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and box.x_overlap(p) >= 0.5 * box.width for p in pictures
     )
 
 
@@ -622,7 +618,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     gap = b.y0 - p.y1
     if gap < -0.3 * size or gap > MAX_LINE_GAP * size:
         return None
-    overlap = min(b.x1, e.x1) - max(b.x0, e.x0)
+    overlap = b.x_overlap(e)
     if overlap < 0.5 * min(b.x1 - b.x0, e.x1 - e.x0):
         return None
     slack = MAX_ALIGN_OFFSET * size

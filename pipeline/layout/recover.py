@@ -134,9 +134,9 @@ def _sliver(box: Box, direction: Direction, lines: list[Line], size: float) -> b
         if other is None:
             continue
         if direction is Direction.VERTICAL:
-            shared, gap = min(box.y1, other.y1) - max(box.y0, other.y0), max(other.x0 - box.x1, box.x0 - other.x1)
+            shared, gap = box.y_overlap(other), max(other.x0 - box.x1, box.x0 - other.x1)
         else:
-            shared, gap = min(box.x1, other.x1) - max(box.x0, other.x0), max(other.y0 - box.y1, box.y0 - other.y1)
+            shared, gap = box.x_overlap(other), max(other.y0 - box.y1, box.y0 - other.y1)
         if shared >= 0.5 * length and gap <= EDGE_GAP * size and width < SLIVER * _pitch(line):
             return True
     return False
