@@ -58,7 +58,20 @@ DISPLAY_WIDTH = 2.0
 def text_units(text: str) -> float:
     """The text's length in full-width character cells: Latin letters and digits count half;
     ambiguous-width marks (“”—…) are set full width in Chinese type."""
-    return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in text if not ch.isspace())
+    return sum(0.5 if _half_width(ch) else 1.0 for ch in text if not ch.isspace())
+
+
+def _half_width(char: str) -> bool:
+    """Latin letters, digits and half-width forms: half a Chinese character's cell."""
+    return unicodedata.east_asian_width(char) in ("Na", "H")
+
+
+def length_and_thickness(line: Line) -> tuple[float, float]:
+    """The line's box along its text and across it (a vertical line's text runs down the page)."""
+    assert line.box is not None
+    if line.direction is Direction.VERTICAL:
+        return line.box.height, line.box.width
+    return line.box.width, line.box.height
 
 
 def size_range(line: Line) -> tuple[float, float]:
@@ -68,9 +81,7 @@ def size_range(line: Line) -> tuple[float, float]:
     subtitle type; the pitch keeps it. Half-width letters and digits may be set half wide or
     spread to a full cell by justification, so a line holding them gives a range.
     """
-    assert line.box is not None
-    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-    thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+    length, thickness = length_and_thickness(line)
     text = line.text.strip()
     count = len(text)  # a space inside the line stands for a gap of up to a cell
     if count < 2:
@@ -112,9 +123,7 @@ def _possible_sizes(line: Line) -> tuple[float, float]:
     text = line.text.strip()
     edges = _edge_marks(text)
     if edges:
-        assert line.box is not None
-        length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-        thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+        length, thickness = length_and_thickness(line)
         high = max(high, min(thickness, length / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
     return low, high
 
@@ -174,10 +183,6 @@ def _seam_white(left: Line, right: Line) -> float:
     if _half_width(before) != _half_width(after) and (before.isalnum() or after.isalnum()):
         white += MIXED_SCRIPT_SPACE_CELLS
     return white
-
-
-def _half_width(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("Na", "H")
 
 
 def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
