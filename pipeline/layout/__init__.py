@@ -226,8 +226,9 @@ def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
     Where such regions come from (a page turned 2.4°): the turned image's uncovered corners are
     filled white beside tinted paper, the ink mask takes the slanted seam along the page edge for
     strokes, and the region finder reports it, merged with the line ends beside it, as text the
-    page OCR missed. Filling the corners with the paper's colour removes the seam but moves the
-    regions of every turned page, and measured worse there, so the re-read is filtered instead.
+    page OCR missed. Keeping the seam out of the ink (a paper-coloured fill, or no ink where the
+    turn uncovered the corners) also removes the page-edge "rules" the seam makes, and measured
+    worse on two turned pages (p22, p23), so the re-read is filtered instead.
     `_already_read` drops pieces lying on a page line's box; this also drops those reaching past
     the box's end."""
     box = read.box
