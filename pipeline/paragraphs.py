@@ -17,12 +17,11 @@ from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
 from pipeline.layout import skew
 from pipeline.layout.blocks import line_size
+from pipeline.layout.order import HEADLINE_LINE_GAP
 from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
 HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE)
-# The next line of a heading starts at most this many line thicknesses under the last one.
-HEADING_LINE_GAP = 0.8
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
 # not an indent; Chinese first lines are indented two characters.
 INDENT_MIN_CHARS = 1.3
@@ -233,7 +232,7 @@ def _heading_goes_on(previous: Block, block: Block) -> bool:
     (a0, a1), (b0, b1) = _along(last.box, block.direction), _along(first.box, block.direction)
     thickness = _across(last.box, block.direction)[1] - _across(last.box, block.direction)[0]
     gap = _across(first.box, block.direction)[0] - _across(last.box, block.direction)[1]
-    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADING_LINE_GAP * thickness
+    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADLINE_LINE_GAP * thickness
 
 
 def _with_line_rejoined(previous: Block, block: Block) -> Block:

@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from pipeline.document import Block, Box, Direction, Role
 
-# The next line of a headline set in several lines starts at most this many of its heights under the last.
+# The next line of a heading set in several lines starts at most this many of its heights under the
+# last (here for grouping a headline's blocks into one article, in paragraphs for joining them).
 HEADLINE_LINE_GAP = 0.8
 # Horizontal whitespace at least this many body character sizes high separates stacked articles.
 WIDE_GAP = 1.5
