@@ -15,10 +15,8 @@ from statistics import median
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line
 
-# Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
-# which notes and punctuation make noisier).
+# Lines of one block differ in size by at most this fraction, horizontal or vertical.
 SIZE_TOLERANCE = 0.12
-VERTICAL_SIZE_TOLERANCE = 0.12
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
 # Box thickness across the line (padded by the detector) may differ by this fraction in one block.
@@ -592,7 +590,6 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
-    tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
     # a line of a few characters (a paragraph's tail, a lone digit) may have a smaller or, padded
     # by the detector, a thicker box; it is not set in larger type, nor in a far smaller one (a date
     # set beside a masthead character)
@@ -600,7 +597,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
     tail = (
         len(line.text.strip()) <= tail_chars
-        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
+        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + SIZE_TOLERANCE)
         and thickness_l >= 0.5 * thickness_p
     )
     if direction is Direction.VERTICAL:
@@ -617,7 +614,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     # says (justification spreads lines holding half-width characters or middle dots)
     slack_full = 0.6 * (p.y1 - p.y0)
     full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
-    if not tail and not ((similar_size(previous, line, tolerance) or full_lines) and same_thickness):
+    if not tail and not ((similar_size(previous, line, SIZE_TOLERANCE) or full_lines) and same_thickness):
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
