@@ -73,8 +73,8 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         lines = upright.reread(lines, upright_image, engine)
     found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
-    found = [piece for block in found for piece in roles.split_special_lines(block, size)]
-    found = roles.take_subhead_tails(found, size)
+    found = [piece for block in found for piece in roles.split_special_lines(block)]
+    found = roles.take_subhead_tails(found)
 
     page.blocks, page.articles = _reading_order(found, regions, size)
     if rotation is not None:

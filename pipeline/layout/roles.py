@@ -341,7 +341,7 @@ def _line_gap(block: Block) -> float:
     return max(0.0, median(gaps)) if gaps else 0.0
 
 
-def split_special_lines(block: Block, body: float) -> list[Block]:
+def split_special_lines(block: Block) -> list[Block]:
     """Split a body block at lines that are not body text: jump lines ("下转第二版"), bylines, and
     centred lines without sentence-final punctuation (section subheads set in the line grid)."""
     if len(block.lines) < 2 or block.role is not Role.BODY:
@@ -433,7 +433,7 @@ def _set_apart(line, block: Block, size: float) -> bool:
     return max(above, below) >= _line_gap(block) + 0.4 * size
 
 
-def take_subhead_tails(blocks: list[Block], body: float) -> list[Block]:
+def take_subhead_tails(blocks: list[Block]) -> list[Block]:
     """A section subhead too long for its column wraps: it runs to the column's right edge and its
     last character or few stand flush left on the next line, before the indented paragraph that
     follows. Move that short line from the body into the subhead, so the subhead is one paragraph."""
