@@ -17,13 +17,12 @@ from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
 from pipeline.layout import skew
 from pipeline.layout.blocks import line_size
+from pipeline.layout.order import HEADLINE_LINE_GAP
 from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
 # Headings that may be set in several lines (a section subhead too long for its column wraps).
 HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.SUBHEAD)
-# The next line of a heading starts at most this many line thicknesses under the last one.
-HEADING_LINE_GAP = 0.8
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
 # not an indent; Chinese first lines are indented two characters.
 INDENT_MIN_CHARS = 1.3
@@ -216,9 +215,9 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
     a paragraph's indented first line set apart from its other lines, or text on past a break."""
     a, b = previous.box, block.box
     if previous.direction is Direction.VERTICAL:
-        overlap, gap = min(a.y1, b.y1) - max(a.y0, b.y0), a.x0 - b.x1
+        overlap, gap = a.y_overlap(b), a.x0 - b.x1
     else:
-        overlap, gap = min(a.x1, b.x1) - max(a.x0, b.x0), b.y0 - a.y1
+        overlap, gap = a.x_overlap(b), b.y0 - a.y1
     narrower = min(_along(a, previous.direction)[1] - _along(a, previous.direction)[0], _along(b, block.direction)[1] - _along(b, block.direction)[0])
     return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
 
@@ -238,7 +237,7 @@ def _heading_goes_on(previous: Block, block: Block) -> bool:
     (a0, a1), (b0, b1) = _along(last.box, block.direction), _along(first.box, block.direction)
     thickness = _across(last.box, block.direction)[1] - _across(last.box, block.direction)[0]
     gap = _across(first.box, block.direction)[0] - _across(last.box, block.direction)[1]
-    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADING_LINE_GAP * thickness
+    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADLINE_LINE_GAP * thickness
 
 
 def _with_line_rejoined(previous: Block, block: Block) -> Block:

@@ -17,12 +17,8 @@ import numpy as np
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line
 
-# Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
-# which notes and punctuation make noisier).
+# Lines of one block differ in size by at most this fraction, horizontal or vertical.
 SIZE_TOLERANCE = 0.12
-VERTICAL_SIZE_TOLERANCE = 0.12
-# A vertical piece joins a column slot at least this fraction of the slot's width.
-SLOT_MIN_WIDTH = 0.35
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
 # A block's usual line thickness is measured once it has this many lines.
@@ -64,7 +60,7 @@ NEXT_ROW_LINES = 1.8
 # How many of the lines placed last are checked for standing between a block and its next line.
 RECENT_LINES = 30
 # A vertical line more than this many column widths wide is display type (a masthead or headline
-# character): it is never a piece of a body column, nor are body pieces pieces of it.
+# character); see _display_type.
 DISPLAY_WIDTH = 2.0
 
 
@@ -72,7 +68,20 @@ DISPLAY_WIDTH = 2.0
 def text_units(text: str) -> float:
     """The text's length in full-width character cells: Latin letters and digits count half;
     ambiguous-width marks (“”—…) are set full width in Chinese type."""
-    return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in text if not ch.isspace())
+    return sum(0.5 if _half_width(ch) else 1.0 for ch in text if not ch.isspace())
+
+
+def _half_width(char: str) -> bool:
+    """Latin letters, digits and half-width forms: half a Chinese character's cell."""
+    return unicodedata.east_asian_width(char) in ("Na", "H")
+
+
+def length_and_thickness(line: Line) -> tuple[float, float]:
+    """The line's box along its text and across it (a vertical line's text runs down the page)."""
+    assert line.box is not None
+    if line.direction is Direction.VERTICAL:
+        return line.box.height, line.box.width
+    return line.box.width, line.box.height
 
 
 def size_range(line: Line) -> tuple[float, float]:
@@ -82,9 +91,7 @@ def size_range(line: Line) -> tuple[float, float]:
     subtitle type; the pitch keeps it. Half-width letters and digits may be set half wide or
     spread to a full cell by justification, so a line holding them gives a range.
     """
-    assert line.box is not None
-    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-    thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+    length, thickness = length_and_thickness(line)
     text = line.text.strip()
     count = len(text)  # a space inside the line stands for a gap of up to a cell
     if count < 2:
@@ -126,9 +133,7 @@ def _possible_sizes(line: Line) -> tuple[float, float]:
     text = line.text.strip()
     edges = _edge_marks(text)
     if edges:
-        assert line.box is not None
-        length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-        thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+        length, thickness = length_and_thickness(line)
         high = max(high, min(thickness, length / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
     return low, high
 
@@ -157,7 +162,7 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         target = None
         for index in (i for k in (key - 1, key, key + 1) for i in by_band.get(k, ())):
             last = rows[index][-1].box
-            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
+            overlap = last.y_overlap(box)
             small, large = min(last.height, box.height), max(last.height, box.height)
             # a mark read as its own little box (a closing quote, a stop) is as tall as its ink
             mark = _marks_only(rows[index][-1].text) or _marks_only(line.text)
@@ -218,10 +223,6 @@ def _seam_white(left: Line, right: Line) -> float:
     return white
 
 
-def _half_width(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("Na", "H")
-
-
 def _at_column_edges(left: Line, right: Line, lines: list[Line], separators: list[Box] = ()) -> bool:
     """Whether the gap between two side-by-side pieces is a column gutter: other lines of their
     type size nearby end where the left piece ends and start where the right piece starts.
@@ -263,16 +264,13 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         best, best_overlap = None, 0.0
         for slot in slots:
             extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
-            overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
+            overlap = extent.x_overlap(line.box)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
-                _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
-                or (m.box.width > DISPLAY_WIDTH * size) != (line.box.width > DISPLAY_WIDTH * size)
+                m.box.y_overlap(line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                or _display_type(m, size) != _display_type(line, size)
                 for m in slot
             )
-            # a piece of a column, or a note half as wide; not a column under a character many
-            # times its size (a masthead's)
-            in_slot = line.box.width >= SLOT_MIN_WIDTH * extent.width
-            if overlap >= 0.5 * min(extent.width, line.box.width) and in_slot and not clash and overlap > best_overlap:
+            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
             slots.append([line])
@@ -296,6 +294,17 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
     return joined
 
 
+def _display_type(line: Line, column_width: float) -> bool:
+    """Whether a vertical piece is display type (a masthead or headline character), measured
+    against the page's column width, not against the slot it might join.
+
+    A slot holds a column's pieces and the notes set inside it at half its width, so a width ratio
+    inside the slot cannot tell a note under its column from a column under a character twice
+    its width; the page's column width can. Display type and body type never share a slot.
+    """
+    return line.box.width > DISPLAY_WIDTH * column_width
+
+
 def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> bool:
     """Whether the gap above a vertical piece, ending a run at `reach`, is the gutter between two
     stacked blocks of vertical columns: neighbouring columns end at the run's foot and start where
@@ -311,10 +320,6 @@ def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> b
         if ends >= GUTTER_VOTES - 1 and starts >= GUTTER_VOTES - 1:
             return True
     return False
-
-
-def _y_overlap(a: Box, b: Box) -> float:
-    return min(a.y1, b.y1) - max(a.y0, b.y0)
 
 
 def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
@@ -413,7 +418,7 @@ def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centr
     or over it, within GUTTER_WINDOW lines), as far as GUTTER_WINDOW lines from the picture."""
     found: list[Line] = []
     for p in pictures:
-        if min(box.x1, p.x1) - max(box.x0, p.x0) < 0.5 * box.width:
+        if box.x_overlap(p) < 0.5 * box.width:
             continue
         if 0 <= box.y0 - p.y1 <= GUTTER_WINDOW * size:  # under the picture: its columns above it
             low, high = p.y0 - GUTTER_WINDOW * size, p.y0
@@ -427,7 +432,7 @@ def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centr
 
 def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
     for picture in pictures:
-        overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+        overlap = box.x_overlap(picture)
         if overlap >= 0.5 * box.width and (-0.5 * size <= box.y0 - picture.y1 <= 1.5 * size or -0.5 * size <= picture.y0 - box.y1 <= 1.0 * size):
             return True
     return False
@@ -605,7 +610,7 @@ def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
             o = other.box
             if o.y0 >= box.y1:
                 break
-            shared = min(box.y1, o.y1) - max(box.y0, o.y0)
+            shared = box.y_overlap(o)
             if shared > 0.5 * min(box.height, o.height) and (o.x0 >= box.x1 or o.x1 <= box.x0):
                 beside.setdefault(id(line), []).append(o)
                 beside.setdefault(id(other), []).append(box)
@@ -614,7 +619,7 @@ def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
 
 def _takes_in(extent: Box, boxes) -> bool:
     """Whether most of one of the boxes lies within the extent's width."""
-    return any(min(extent.x1, b.x1) - max(extent.x0, b.x0) > 0.5 * b.width for b in boxes)
+    return any(extent.x_overlap(b) > 0.5 * b.width for b in boxes)
 
 
 def _ends_caption(text: str) -> bool:
@@ -627,7 +632,7 @@ def _under_picture(box: Box, pictures: list[Box]) -> bool:
     """A line starting at most a line and a half under a picture's foot, within its width."""
     size = box.height
     return any(
-        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and min(box.x1, p.x1) - max(box.x0, p.x0) >= 0.5 * box.width for p in pictures
+        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and box.x_overlap(p) >= 0.5 * box.width for p in pictures
     )
 
 
@@ -661,7 +666,6 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     box came out thicker (the engine pads some lines holding quotation marks)."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
-    tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
     # a line of a few characters (a paragraph's tail, a lone digit) may have a smaller or, padded
     # by the detector, a thicker box; it is not set in larger type, nor in a far smaller one (a date
     # set beside a masthead character)
@@ -669,7 +673,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
     tail = (
         len(line.text.strip()) <= tail_chars
-        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
+        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + SIZE_TOLERANCE)
         and thickness_l >= 0.5 * thickness_p
     )
     if direction is Direction.VERTICAL:
@@ -697,13 +701,13 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     column_lines = (full_lines and (same_thickness if measured_column else close_thickness)) or (
         same_thickness and _first_line_over_full(previous, line, e, slack_full)
     )
-    if not tail and not (similar_size(previous, line, tolerance) and same_thickness) and not column_lines:
+    if not tail and not (similar_size(previous, line, SIZE_TOLERANCE) and same_thickness) and not column_lines:
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
     if gap < -0.3 * size or gap > MAX_LINE_GAP * size:
         return None
-    overlap = min(b.x1, e.x1) - max(b.x0, e.x0)
+    overlap = b.x_overlap(e)
     if overlap < 0.5 * min(b.x1 - b.x0, e.x1 - e.x0):
         return None
     slack = MAX_ALIGN_OFFSET * size
