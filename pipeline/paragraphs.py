@@ -223,8 +223,8 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
 
 
 def _heading_goes_on(previous: Block, block: Block) -> bool:
-    """A headline, kicker, subtitle or subhead set in several lines that layout cut into blocks: the same
-    role, the next line right under the last one (or the rest of the same line)."""
+    """A headline, kicker, subtitle or subhead set in several lines that layout cut into blocks:
+    the same role, the next line right under the last one (or the rest of the same line)."""
     if block.role not in HEADING_PARTS or previous.role is not block.role or previous.article != block.article:
         return False
     if previous.box is None or block.box is None or previous.direction is not block.direction:

@@ -401,12 +401,12 @@ def _inked_gutter(ink: np.ndarray, box: Box, start: float, end: float, separator
     """Whether the middle of the gap (start, end) on the line's row holds ink that is no rule: a
     character standing where the columns under or over the line keep their gutter."""
     margin = 0.2 * (end - start)
-    x0, x1 = int(start + margin), int(end - margin + 0.5)
+    x0, x1 = max(0, int(start + margin)), int(end - margin + 0.5)
     middle, half = box.center[1], 0.3 * box.height
     y0, y1 = max(0, int(middle - half)), int(middle + half + 0.5)
     if x1 <= x0 or y1 <= y0:
         return False
-    crop = ink[y0:y1, max(0, x0) : x1].copy()
+    crop = ink[y0:y1, x0:x1].copy()
     for rule in separators:  # a rule in the gutter is no character
         if rule.height > rule.width and rule.x1 >= x0 and rule.x0 <= x1:
             crop[:, max(0, int(rule.x0) - 1 - x0) : max(0, int(rule.x1) + 2 - x0)] = 0
@@ -731,7 +731,7 @@ def _first_line_over_full(previous: Line, line: Line, extent: Box, slack: float)
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     size = p.y1 - p.y0
     start, end = min(extent.x0, b.x0), max(extent.x1, b.x1)
-    end_slack = slack + EDGE_PUNCTUATION_CELLS * size * max(_edge_marks(previous.text.strip()), _edge_marks(line.text.strip()), 0)
+    end_slack = slack + EDGE_PUNCTUATION_CELLS * size * max(_edge_marks(previous.text.strip()), _edge_marks(line.text.strip()))
     indented = 0.5 * size <= p.x0 - start <= MAX_ALIGN_OFFSET * size
     return indented and b.x0 - start <= slack and end - p.x1 <= end_slack and end - b.x1 <= end_slack
 
