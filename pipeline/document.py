@@ -75,12 +75,19 @@ class Box:
     def area(self) -> float:
         return self.width * self.height
 
+    def x_overlap(self, other: Box) -> float:
+        """The width the two boxes share along x (negative: the gap between them)."""
+        return min(self.x1, other.x1) - max(self.x0, other.x0)
+
+    def y_overlap(self, other: Box) -> float:
+        """The height the two boxes share along y (negative: the gap between them)."""
+        return min(self.y1, other.y1) - max(self.y0, other.y0)
+
     def union(self, other: Box) -> Box:
         return Box(min(self.x0, other.x0), min(self.y0, other.y0), max(self.x1, other.x1), max(self.y1, other.y1))
 
     def intersection_area(self, other: Box) -> float:
-        w = min(self.x1, other.x1) - max(self.x0, other.x0)
-        h = min(self.y1, other.y1) - max(self.y0, other.y0)
+        w, h = self.x_overlap(other), self.y_overlap(other)
         return w * h if w > 0 and h > 0 else 0.0
 
     @classmethod

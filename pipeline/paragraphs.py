@@ -17,12 +17,12 @@ from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line, Page, Paragraph, Role
 from pipeline.layout import skew
 from pipeline.layout.blocks import line_size
+from pipeline.layout.order import HEADLINE_LINE_GAP
 from pipeline.repair import FIRST_LINE_INDENT, LineEvidence, decide_breaks, join_lines
 
 FLOWING_ROLES = (Role.BODY, Role.LEAD)
-HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE)
-# The next line of a heading starts at most this many line thicknesses under the last one.
-HEADING_LINE_GAP = 0.8
+# Headings that may be set in several lines (a section subhead too long for its column wraps).
+HEADING_PARTS = (Role.HEADLINE, Role.KICKER, Role.SUBTITLE, Role.SUBHEAD)
 # Offsets below this many characters are measurement noise (padded boxes, a dropped leading mark),
 # not an indent; Chinese first lines are indented two characters.
 INDENT_MIN_CHARS = 1.3
@@ -197,6 +197,10 @@ def _last_line_shortfall(previous: Block, block: Block) -> float:
     other_start, other_end = _column_extent(block)
     last_end = _along(previous.lines[-1].box, previous.direction)[1]
     size = max(line_size(previous.lines[-1]), 1.0)
+    if len(previous.lines) == 1 and len(block.lines) >= 2:
+        # a lone line's pitch misleads (an opening mark inks half its cell, justification spreads
+        # the rest); the next column's lines are set in the same type
+        size = max(median(line_size(l) for l in block.lines), 1.0)
     if _stacked_in_column(previous, block, size):
         return (max(end, other_end) - last_end) / size  # one column: both reach the same edge
     full = max(end - start, other_end - other_start)
@@ -211,16 +215,16 @@ def _stacked_in_column(previous: Block, block: Block, size: float) -> bool:
     a paragraph's indented first line set apart from its other lines, or text on past a break."""
     a, b = previous.box, block.box
     if previous.direction is Direction.VERTICAL:
-        overlap, gap = min(a.y1, b.y1) - max(a.y0, b.y0), a.x0 - b.x1
+        overlap, gap = a.y_overlap(b), a.x0 - b.x1
     else:
-        overlap, gap = min(a.x1, b.x1) - max(a.x0, b.x0), b.y0 - a.y1
+        overlap, gap = a.x_overlap(b), b.y0 - a.y1
     narrower = min(_along(a, previous.direction)[1] - _along(a, previous.direction)[0], _along(b, block.direction)[1] - _along(b, block.direction)[0])
     return overlap >= 0.8 * narrower and -0.5 * size <= gap <= STACKED_GAP_LINES * size
 
 
 def _heading_goes_on(previous: Block, block: Block) -> bool:
-    """A headline, kicker or subtitle set in several lines that layout cut into blocks: the same
-    role, the next line right under the last one (or the rest of the same line)."""
+    """A headline, kicker, subtitle or subhead set in several lines that layout cut into blocks:
+    the same role, the next line right under the last one (or the rest of the same line)."""
     if block.role not in HEADING_PARTS or previous.role is not block.role or previous.article != block.article:
         return False
     if previous.box is None or block.box is None or previous.direction is not block.direction:
@@ -233,7 +237,7 @@ def _heading_goes_on(previous: Block, block: Block) -> bool:
     (a0, a1), (b0, b1) = _along(last.box, block.direction), _along(first.box, block.direction)
     thickness = _across(last.box, block.direction)[1] - _across(last.box, block.direction)[0]
     gap = _across(first.box, block.direction)[0] - _across(last.box, block.direction)[1]
-    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADING_LINE_GAP * thickness
+    return min(a1, b1) - max(a0, b0) > 0 and -0.5 * thickness <= gap <= HEADLINE_LINE_GAP * thickness
 
 
 def _same_caption(previous: Block, block: Block, pictures: list[Box]) -> bool:

@@ -43,3 +43,10 @@ def test_reading_paragraphs_merges_continued_pieces_and_skips_furniture():
 def test_box_rejects_negative_size():
     with pytest.raises(ValueError):
         Box(10, 10, 5, 20)
+
+
+def test_box_overlaps_are_shared_lengths_and_gaps_are_negative():
+    a, b = Box(0, 0, 10, 10), Box(6, 14, 20, 30)
+    assert (a.x_overlap(b), b.x_overlap(a)) == (4, 4)
+    assert (a.y_overlap(b), b.y_overlap(a)) == (-4, -4)
+    assert a.intersection_area(b) == 0.0 and a.intersection_area(Box(6, 5, 20, 30)) == 20

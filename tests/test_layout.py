@@ -394,8 +394,9 @@ def test_a_column_under_a_giant_masthead_character_is_not_joined_to_it():
 
     giant = Line("報", Box(2532, 530, 3118, 1110), 0.94, Direction.VERTICAL)
     column = Line("作固大有益於天下也且夫天下至庶也", Box(2700, 1150, 2850, 4268), 0.9, Direction.VERTICAL)
-    joined = blocks.join_fragments([giant, column], [])
-    assert sorted(l.text for l in joined) == ["作固大有益於天下也且夫天下至庶也", "報"]
+    others = [Line("之語幾留心時務者於此可以得其機", Box(x, 1150, x + 150, 4268), 0.9, Direction.VERTICAL) for x in (2380, 2540, 2860, 3020)]
+    joined = blocks.join_fragments([giant, column, *others], [])
+    assert sorted(l.text for l in joined if "報" in l.text or "作固" in l.text) == ["作固大有益於天下也且夫天下至庶也", "報"]
 
 
 def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:
@@ -406,34 +407,62 @@ def roles_block(rows: list[tuple[int, str]], size: float = 10) -> Block:
 
 def test_a_byline_whose_name_runs_onto_the_next_line_keeps_it():
     block = roles_block([(0, "本报通讯员 罗晓浩 通讯员"), (0, "邓晨"), (2, "食物环境卫生署食物安全中心"), (0, "今日公布第二季食物安全报告")])
-    pieces = roles.split_special_lines(block, 10)
+    pieces = roles.split_special_lines(block)
     assert [(p.role, [l.text for l in p.lines]) for p in pieces][0] == (Role.BYLINE, ["本报通讯员 罗晓浩 通讯员", "邓晨"])
     assert pieces[1].lines[0].text.startswith("食物")
     block = roles_block([(0, "见习记者张晨刚通讯员"), (0, "宋鹏文"), (0, "台北市长郝龙斌上午"), (0, "出席颁奖典礼表示，台北")])
-    assert [len(p.lines) for p in roles.split_special_lines(block, 10)] == [2, 2]  # a title the byline pattern alone does not take
+    assert [len(p.lines) for p in roles.split_special_lines(block)] == [2, 2]  # a title the byline pattern alone does not take
 
 
 def test_names_alone_indented_at_a_column_head_are_the_byline():
-    pieces = roles.split_special_lines(roles_block([(1.5, "（缪克梯）"), (2, "今年是林夫诞辰100周年。"), (0, "他不仅是我国新兴版画先驱之")]), 10)
+    pieces = roles.split_special_lines(roles_block([(1.5, "（缪克梯）"), (2, "今年是林夫诞辰100周年。"), (0, "他不仅是我国新兴版画先驱之")]))
     assert [p.role for p in pieces] == [Role.BYLINE, Role.BODY]
 
 
 def test_a_short_centred_line_ending_in_a_comma_is_running_text_not_a_subhead():
     rows = [(2, "一二三四五六七八九十一二"), (0, "一二三四五六七八九十一二三四"), (2, "中国大运河南起浙江，"), (0, "一二三四五六七八九十一二三四")]
-    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows))] == [Role.BODY]
     rows[2] = (3, "项目为王再创新局")
-    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows))] == [Role.BODY, Role.SUBHEAD, Role.BODY]
 
 
 def test_a_dash_line_over_a_byline_at_a_column_head_is_the_subtitle():
     rows = [(0, "——活动详情可浏览专题网"), (0, "本报通讯员 孙浩"), (2, "庆祝香港特区回归20"), (0, "周年的巡回展览今日在荃")]
-    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows))] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
     rows[1] = (0, "王玉西，刘亮")  # names alone under the subtitle
-    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows))] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
     rows[0:2] = [(0, "温州银监分局还明确了监管"), (0, "记者宋军 通讯员宋涛")]  # the engine dropped the dash: still a heading line
-    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(roles_block(rows))] == [Role.SUBTITLE, Role.BYLINE, Role.BODY]
     rows[0] = (0, "会上，他还明确了监管底线。")
-    assert [p.role for p in roles.split_special_lines(roles_block(rows), 10)][0] is Role.BODY
+    assert [p.role for p in roles.split_special_lines(roles_block(rows))][0] is Role.BODY
+
+
+def test_a_subtitle_opening_with_a_hyphen_for_its_dash_gives_up_the_byline_under_it():
+    rows = [(0, "-占地面积达1600平方米的林夫纪念馆"), (0, "（缪克梯）")]  # OCR wrote the two-em dash as "-"
+    block = roles_block(rows)
+    roles.assign([block], 10, Box(0, 0, 1000, 1000), [], [], [])
+    assert block.role is Role.SUBTITLE
+    assert [p.role for p in roles.split_special_lines(block)] == [Role.SUBTITLE, Role.BYLINE]
+    block = roles_block([(0, "——温州银监分局还明确了监管底线和定位要求"), (0, "记者宋军 通讯员宋涛")])
+    block.role = Role.SUBTITLE
+    assert [p.role for p in roles.split_special_lines(block)] == [Role.SUBTITLE, Role.BYLINE]
+    assert not roles._starts_with_dash("-5℃的寒潮")
+
+
+def test_a_short_line_ending_in_a_full_stop_read_as_a_period_is_not_a_subhead():
+    def block(text: str, y: float, width: float) -> Block:
+        line = Line(text, Box(0, y, width, y + 10))
+        return Block(Role.BODY, Direction.HORIZONTAL, line.box, [line])
+
+    above = roles_block([(2, "一二三四五六七八九十一二"), (0, "一二三四五六七八九十一二三四")])
+    tail = block("多吨的铁船......", 30, 100)  # the engine's reading of "多吨的铁船……"
+    below = roles_block([(2, "为减少航运货物对运河水"), (0, "一二三四五六七八九十一二三四")])
+    below.box = Box(below.box.x0, 45, below.box.x1, 70)
+    roles._lone_subheads([above, tail, below])
+    assert tail.role is Role.BODY
+    tail.lines[0].text = "多吨的铁船"
+    roles._lone_subheads([above, tail, below])
+    assert tail.role is Role.SUBHEAD
 
 
 def test_a_centred_unpunctuated_line_set_apart_in_a_narrow_column_is_a_subhead():
@@ -489,8 +518,8 @@ def test_a_centred_unpunctuated_line_set_off_by_space_inside_a_column_block_is_a
         lines = [Line(t, Box(x * 10, y, x * 10 + len(t) * 10, y + 10)) for (x, t), y in zip(rows, ys)]
         return Block(Role.BODY, Direction.HORIZONTAL, Box.enclosing([l.box for l in lines]), lines)
 
-    assert [p.role for p in roles.split_special_lines(column(8), 10)] == [Role.BODY, Role.SUBHEAD, Role.BODY]
-    assert [p.role for p in roles.split_special_lines(column(0), 10)] == [Role.BODY]  # in the line grid: running text
+    assert [p.role for p in roles.split_special_lines(column(8))] == [Role.BODY, Role.SUBHEAD, Role.BODY]
+    assert [p.role for p in roles.split_special_lines(column(0))] == [Role.BODY]  # in the line grid: running text
 
 
 def test_the_wrapped_tail_of_a_subhead_joins_it_but_a_flush_paragraph_line_does_not():
@@ -501,7 +530,7 @@ def test_the_wrapped_tail_of_a_subhead_joins_it_but_a_flush_paragraph_line_does_
     def after_subhead(rows):
         subhead = block([(2, "水深道宽货运更高")], 0, Role.SUBHEAD)  # indented two, runs to the right edge
         column = block(rows, 15)
-        return [b.role for b in roles.take_subhead_tails([subhead, column], 10)], subhead
+        return [b.role for b in roles.take_subhead_tails([subhead, column])], subhead
 
     found, subhead = after_subhead([(0, "效"), (2, "两千吨级的集装"), (0, "一二三四五六七八九十")])
     assert found == [Role.SUBHEAD, Role.BODY] and [l.text for l in subhead.lines] == ["水深道宽货运更高", "效"]

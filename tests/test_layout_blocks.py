@@ -188,3 +188,95 @@ def test_pieces_of_a_row_split_at_the_space_before_digits_are_joined():
     # justification sets extra space between Chinese and half-width digits; the engine cut there
     lines = [Line("今年是林夫诞辰100", Box(191, 1033, 469, 1063), 0.99), Line("周年。他不仅是我国新兴", Box(492, 1033, 851, 1063), 0.99)]
     assert len(blocks.join_fragments(lines, [])) == 1
+
+
+def test_pieces_of_a_framed_lead_line_over_the_gutter_of_the_columns_under_the_frame_are_joined():
+    # p01: the engine cut a lead line at its justification space, right over the gutter of the
+    # two columns set under the lead's frame; those columns' edges are no evidence across the frame
+    pieces = [Line("今年是林夫诞辰100", Box(191, 1033, 469, 1063), 0.99), Line("周年。他不仅是我国新兴", Box(492, 1033, 851, 1063), 0.99)]
+    columns = [Line("林夫，原名林裕，字宽如", Box(x0, 1212 + row * 46, x1, 1245 + row * 46), 0.99) for row in range(6) for x0, x1 in ((99, 469), (496, 851))]
+    frame_bottom = Box(110, 1170, 860, 1172)
+    joined = blocks.join_fragments(pieces + columns, [frame_bottom])
+    assert "今年是林夫诞辰100 周年。他不仅是我国新兴" in [l.text for l in joined]
+    assert len(blocks.join_fragments(pieces + columns, [])) == len(pieces + columns)  # no frame: a gutter
+
+
+def test_a_closing_mark_read_as_its_own_little_box_joins_its_line():
+    # p11: the closing quote after a full stop came back as a separate box half the line's height
+    lines = [Line("免签政策感到非常开心。", Box(1317, 2065, 1639, 2102), 0.99), Line("”", Box(1647, 2066, 1667, 2082), 0.99)]
+    assert [l.text for l in blocks.join_fragments(lines, [])] == ["免签政策感到非常开心。 ”"]
+    lines[1] = Line("心", Box(1647, 2066, 1667, 2082), 0.99)  # a small character is no mark of this line
+    assert len(blocks.join_fragments(lines, [])) == 2
+
+
+def test_a_spread_indented_first_line_heads_the_column_under_it():
+    # p20: justification spreads a first line of eight characters across the column, so its pitch
+    # reads a subhead's; it starts one indent in and ends on the column's edge, as thick as the rest
+    lines = [
+        Line("保安局发言人今日", Box(164, 1818, 479, 1864), 0.99),
+        Line("（一月十一日）表示，大", Box(118, 1867, 482, 1912), 0.99),
+        Line("亚湾核电运营管理有限责", Box(105, 1914, 481, 1960), 0.99),
+    ]
+    assert block_texts(lines) == [[l.text for l in lines]]
+    lines[0] = Line("保安局发言人今日", Box(164, 1814, 479, 1876), 0.99)  # a far thicker box: larger type
+    assert len(block_texts(lines)) == 2
+
+
+def test_a_byline_under_a_centred_last_line_of_a_headline_is_not_its_column():
+    # p23 (upright boxes): both lines centred, about as wide, the byline in smaller type
+    lines = [Line("并接受媒体采访", Box(311, 1460, 608, 1510), 0.99), Line("本报讯（记者朱浩）", Box(323, 1517, 581, 1557), 0.99)]
+    assert len(block_texts(lines)) == 2
+
+
+def test_a_line_whose_characters_stand_in_the_gutter_of_the_columns_under_it_is_not_split():
+    # p03: a subtitle set across two columns, right over their gutter; the page's ink shows its
+    # characters there, where a line read across the gutter would have white
+    lines, lead = two_columns_under_a_frame(400)
+    ink = np.zeros((1000, 1200), dtype=np.uint8)
+    row = slice(int(lead.box.y0), int(lead.box.y1))
+    ink[row, : int(lead.box.x1)] = 255  # characters all along the line
+    assert lead in blocks.split_merged_lines(lines, SIZE, ink=ink)
+    ink[row, int(15 * SIZE) : int(16 * SIZE)] = 0  # white where the columns keep their gutter
+    assert lead not in blocks.split_merged_lines(lines, SIZE, ink=ink)
+
+
+def test_a_line_as_thick_as_its_column_follows_one_the_engine_padded():
+    # p11: the engine padded the box of a line holding quotation marks; the next line, as thick as
+    # the column's other lines, still follows it
+    lines = [
+        Line("说走就走，丝滑的入境体验", Box(911, 2089, 1289, 2127), 0.99),
+        Line("让越来越多的外国游客热衷", Box(911, 2135, 1291, 2171), 0.99),
+        Line("中国旅游。", Box(910, 2178, 1050, 2217), 0.99),
+        Line("外籍旅客：“得益于免", Box(965, 2218, 1290, 2266), 0.99),
+        Line("签政策，我们不用再受各种", Box(909, 2269, 1291, 2306), 0.99),
+    ]
+    assert block_texts(lines) == [[l.text for l in lines]]
+    assert len(block_texts(lines[3:])) == 2  # the padded line alone tells nothing of the column
+
+
+def test_an_indented_first_line_with_a_padded_box_heads_its_column():
+    # p01: the first line's box came out 37 high, the column's 30; its pitch reads a size larger
+    lines = [
+        Line("黄寿龙听取了我县绿", Box(568, 2056, 885, 2093), 0.99),
+        Line("化工作情况汇报和各重点", Box(507, 2108, 878, 2138), 0.99),
+        Line("乡镇部门的讨论发言后，", Box(508, 2155, 855, 2190), 0.99),
+    ]
+    assert block_texts(lines) == [[l.text for l in lines]]
+
+
+def test_pieces_of_a_row_two_characters_apart_join_where_the_next_row_runs_across_the_gap():
+    # p12: the engine dropped the "、" between 「誰來種」 and 「種什麼」 and cut the lead's line there
+    pieces = [Line("進一步明確「誰來種」", Box(134, 2548, 402, 2577), 0.99), Line("「種什麼」、「種哪裏」、", Box(463, 2548, 779, 2576), 0.99)]
+    below = Line("「如何種」、「啥時種」、「如何管」，以及明", Box(141, 2590, 791, 2623), 0.99)
+    assert len(blocks.join_fragments(pieces, [])) == 2  # nothing tells a gap inside a column from a gutter
+    joined = blocks.join_fragments(pieces + [below], [])
+    assert "進一步明確「誰來種」 「種什麼」、「種哪裏」、" in [l.text for l in joined]
+
+
+def test_vertical_columns_are_held_to_their_neighbour_s_width_not_the_block_s():
+    # the 申報 page: a block's columns differ in width where small double-column notes stand, so a
+    # narrower column after three wide ones is measured against the column before it only
+    columns = [Line("本館條例", Box(1000 - 40 * i, 0, 1030 - 40 * i, 300), 0.99, Direction.VERTICAL) for i in range(3)]
+    assert blocks._usual_thickness(columns, Direction.VERTICAL) is None
+    rows = [Line("本館條例", Box(0, 40 * i, 300, 30 + 40 * i), 0.99) for i in range(3)]
+    assert blocks._usual_thickness(rows, Direction.HORIZONTAL) == 30

@@ -241,6 +241,15 @@ def test_headline_set_in_three_lines_opens_one_article_but_a_headline_under_body
     groups = names(order.article_groups(items, order.Separators([], []), SIZE))
     assert groups == [["head-1", "head-2", "head-3", "1", "2"], ["next-head", "3"]]
 
+def test_a_headline_line_under_a_block_holding_two_headline_lines_goes_on_with_it():
+    """p23: layout put the first two lines in one block; the third, centred under them, is as
+    thick as one of them, not as the block."""
+    lines = [Line("“高质量强化基层治理和民生保障”", Box(135, 0, 760, 75), 0.99), Line("专场新闻发布会在宁举行 市领导参加", Box(105, 50, 804, 110), 0.99)]
+    two = Block(role=Role.HEADLINE, box=Box.enclosing([l.box for l in lines]), lines=lines)
+    items = [order.Item(two.box, two), block("head-3", 304, 110, 604, 168, Role.HEADLINE), block("1", 100, 200, 440, 700), block("2", 460, 200, 800, 700)]
+    assert len(order.article_groups(items, order.Separators([], []), SIZE)) == 1
+
+
 def test_headlines_of_two_articles_side_by_side_stay_apart():
     """Two articles side by side with their headlines on one level, a gutter wider than two headline
     characters apart."""

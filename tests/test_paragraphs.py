@@ -114,6 +114,17 @@ def test_a_lone_indented_full_line_at_a_column_foot_runs_on_into_the_next_column
     assert not head.paragraphs[0].continues
 
 
+def test_a_lone_full_line_opening_with_a_half_inked_mark_runs_on_into_the_next_column():
+    # p12: "《" inks the right half of its cell, so the line's box starts half a cell late and its
+    # pitch reads small; measured in the next column's type the line is one indent short: full
+    foot = Block(role=Role.BODY, lines=[Line("《金眺繪莒、燦光耀", Box(74, 300, 337, 333))], article=1)
+    foot.box = foot.lines[0].box
+    head = Block(role=Role.BODY, lines=[Line(t, Box(365, 45 * i, 705, 45 * i + 33)) for i, t in enumerate(["樓門》將於莒光樓持續", "點亮，誠摯邀請民眾漫"])], article=1)
+    head.box = Box.enclosing([l.box for l in head.lines])
+    paragraphs.build(Page(blocks=[foot, head]))
+    assert head.paragraphs[0].continues
+
+
 def test_a_line_cut_in_two_blocks_reads_on_and_the_whole_line_decides_the_next_column():
     column = horizontal_block([(2, "一二三四五六七八"), (0, "一二三四五六七八九十"), (0, "一二三")])
     piece = horizontal_block([(0, "四五六七八九十")], x=40, y=30)  # the rest of the column's last line
@@ -132,6 +143,14 @@ def test_a_subtitle_cut_into_two_blocks_is_one_paragraph_but_the_byline_under_it
     far = horizontal_block([(0, "织")], y=60, role=Role.SUBTITLE)  # two line heights lower: another subtitle
     page = paragraphs.build(Page(blocks=[first, far]))
     assert len(list(reading_paragraphs(page))) == 2
+
+
+def test_a_subhead_wrapped_onto_a_second_centred_line_is_one_paragraph():
+    first = horizontal_block([(1, "抓实项目 稳住基本")], role=Role.SUBHEAD)
+    rest = horizontal_block([(5, "盘")], y=15, role=Role.SUBHEAD)
+    body = horizontal_block([(2, "拜登笑着回答，"), (0, "一二三四五六七八九十")], y=30)
+    page = paragraphs.build(Page(blocks=[first, rest, body]))
+    assert [p.text for p in reading_paragraphs(page)][:2] == ["抓实项目 稳住基本盘", "拜登笑着回答，一二三四五六七八九十"]
 
 
 def test_a_column_head_without_indent_carries_on_a_last_line_that_only_measures_a_little_short():

@@ -74,7 +74,3 @@ def has_glyph(style: str, script: str, ch: str) -> bool:
     if ch.isspace():
         return True
     return _mask(font(style, 24, script), ch) != _notdef_mask(style, script)
-
-
-def covers(style: str, script: str, text: str) -> bool:
-    return all(has_glyph(style, script, ch) for ch in set(text))

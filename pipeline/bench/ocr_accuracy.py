@@ -28,7 +28,6 @@ FONTS = {
     "sans": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
 }
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-TEXT_SOURCE = SAMPLES / "seed-article.txt"
 PUNCTUATION = set("，。、；：？！“”‘’（）《》〈〉【】「」『』﹁﹂﹃﹄︵︶—…·,.;:?!\"'()[]-")
 
 
@@ -36,13 +35,6 @@ PUNCTUATION = set("，。、；：？！“”‘’（）《》〈〉【】「�
 class TruthLine:
     text: str
     box: Box
-
-
-def article_text(path: Path = TEXT_SOURCE) -> str:
-    """Real article text with line breaks and spaces removed, to fill rendered columns. The seed
-    article's ⋯⋯ and vertical quote forms are typing artefacts of its source, not newspaper text."""
-    text = "".join(path.read_text(encoding="utf-8").split())
-    return text.replace("⋯", "…").translate(str.maketrans("", "", "﹁﹂﹃﹄"))
 
 
 def corpus_texts(script: str | None = None) -> list[tuple[str, str]]:

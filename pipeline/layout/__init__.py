@@ -68,14 +68,14 @@ def analyze(page: Page, image: np.ndarray | None, config: LayoutConfig, engine: 
         lines = _add_new_lines(lines, recover.read_missed(upright_image, lines, size, regions, engine))
 
     separators = regions.horizontal_rules + regions.vertical_rules + _frame_edges(regions.frames)
-    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators)
+    lines = blocking.split_merged_lines(blocking.join_fragments(lines, separators), size, regions.pictures, separators, regions.ink)
     if engine is not None and upright_image is not None and config.upright_columns:
         lines = upright.reread(lines, upright_image, engine)
     lines = upright.turned_commas(lines)
     found = blocking.group_lines(lines, separators, regions.pictures)
     roles.assign(found, size, page_box, regions.horizontal_rules, regions.frames, regions.pictures)
-    found = [piece for block in found for piece in roles.split_special_lines(block, size)]
-    found = roles.take_subhead_tails(found, size)
+    found = [piece for block in found for piece in roles.split_special_lines(block)]
+    found = roles.take_subhead_tails(found)
     regions.pictures = roles.pictures_over_captions(regions.pictures, found, size)
 
     page.blocks, page.articles = _reading_order(found, regions, size)
@@ -158,7 +158,7 @@ def _drop_cross_reads(lines: list[Line]) -> tuple[list[Line], list[Line]]:
             box = line.box
             crossing = [
                 h for h in horizontal
-                if min(h.box.x1, box.x1) - max(h.box.x0, box.x0) >= 0.6 * box.width and min(h.box.y1, box.y1) - max(h.box.y0, box.y0) > 0
+                if h.box.x_overlap(box) >= 0.6 * box.width and h.box.y_overlap(box) > 0
             ]
             held = "".join(h.text for h in crossing)
             if len(crossing) >= 2 and all(ch in held for ch in line.text if not ch.isspace()):
@@ -223,14 +223,22 @@ def _read_missed_text(
 
 def _repeats_page_line(read: Line, lines: list[Line]) -> bool:
     """A piece re-read from a region that overlaps a page line on the same row and holds only its
-    characters: the end of that line read again (on a skewed page the upright boxes of a column's
-    lines stop short of their last characters, which then look like text the OCR missed)."""
+    characters: the end of that line read again.
+
+    Where such regions come from (a page turned 2.4°): the turned image's uncovered corners are
+    filled white beside tinted paper, the ink mask takes the slanted seam along the page edge for
+    strokes, and the region finder reports it, merged with the line ends beside it, as text the
+    page OCR missed. Keeping the seam out of the ink (a paper-coloured fill, or no ink where the
+    turn uncovered the corners) also removes the page-edge "rules" the seam makes, and measured
+    worse on two turned pages (p22, p23), so the re-read is filtered instead.
+    `_already_read` drops pieces lying on a page line's box; this also drops those reaching past
+    the box's end."""
     box = read.box
     for line in lines:
         if line.direction is not Direction.HORIZONTAL or read.direction is not Direction.HORIZONTAL:
             continue
-        level = min(line.box.y1, box.y1) - max(line.box.y0, box.y0) >= 0.5 * min(line.box.height, box.height)
-        touching = min(line.box.x1, box.x1) - max(line.box.x0, box.x0) > 0
+        level = line.box.y_overlap(box) >= 0.5 * min(line.box.height, box.height)
+        touching = line.box.x_overlap(box) > 0
         if level and touching and all(ch in line.text for ch in read.text if not ch.isspace()):
             return True
     return False
@@ -258,7 +266,7 @@ def _grow_vertical(region: Box, lines: list[Line]) -> Box:
             if region.x0 <= box.x0 and box.x1 <= region.x1 and region.y0 <= box.y0 and box.y1 <= region.y1:
                 continue
             beside = box.x1 >= region.x0 - box.width and box.x0 <= region.x1 + box.width
-            overlap = min(box.y1, region.y1) - max(box.y0, region.y0)
+            overlap = box.y_overlap(region)
             if beside and overlap > 0.5 * min(box.height, region.height):
                 region, grown = region.union(box), True
     return region

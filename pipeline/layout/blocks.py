@@ -12,19 +12,21 @@ import unicodedata
 from functools import lru_cache
 from statistics import median
 
+import numpy as np
+
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Line
 
-# Lines of one block differ in size by at most this fraction (vertical sizes are character pitches,
-# which notes and punctuation make noisier).
+# Lines of one block differ in size by at most this fraction, horizontal or vertical.
 SIZE_TOLERANCE = 0.12
-VERTICAL_SIZE_TOLERANCE = 0.12
-# A vertical piece joins a column slot at least this fraction of the slot's width.
-SLOT_MIN_WIDTH = 0.35
 # A vertical column of at most this many characters may be a paragraph's last, short column.
 VERTICAL_TAIL_CHARS = 3
-# Box thickness across the line (padded by the detector) may differ by this fraction in one block.
+# A block's usual line thickness is measured once it has this many lines.
+USUAL_THICKNESS_LINES = 3
+# Box thickness across the line (padded by the detector) may differ by this fraction in one block;
+# by this much where the lines' positions in the column, not their pitch, tell they are one type.
 THICKNESS_TOLERANCE = 0.2
+COLUMN_THICKNESS_TOLERANCE = 0.12
 # A line of at most this many characters is a paragraph's tail: its box says little about its type.
 TAIL_CHARS = 4
 # The gap between two lines of one block is at most this many line sizes.
@@ -41,6 +43,8 @@ GUTTER_WINDOW = 12
 GUTTER_VOTES = 3
 # A gutter seen between padded boxes of neighbouring lines is at least this many characters wide.
 MIN_GUTTER_CHARS = 0.5
+# A gutter's middle on a merged line's row is white; this much ink there is a character.
+GUTTER_INK = 0.05
 # A gap between neighbouring characters wider than this many character sizes is a gutter.
 GUTTER_CHARS = 1.2
 # Full-width punctuation inks only part of its cell (，。、 the left corner, （ the right half): at
@@ -49,10 +53,14 @@ EDGE_PUNCTUATION_CELLS = 0.6
 # Justified Chinese lines set up to this many cells of space between a Latin letter or digit and a
 # Chinese character.
 MIXED_SCRIPT_SPACE_CELLS = 0.5
+# Pieces of one row this many characters apart are one line where a line of the row above or
+# below (at most NEXT_ROW_LINES line heights away) runs across the gap.
+COVERED_GAP_CHARS = 2.5
+NEXT_ROW_LINES = 1.8
 # How many of the lines placed last are checked for standing between a block and its next line.
 RECENT_LINES = 30
 # A vertical line more than this many column widths wide is display type (a masthead or headline
-# character): it is never a piece of a body column, nor are body pieces pieces of it.
+# character); see _display_type.
 DISPLAY_WIDTH = 2.0
 
 
@@ -60,7 +68,20 @@ DISPLAY_WIDTH = 2.0
 def text_units(text: str) -> float:
     """The text's length in full-width character cells: Latin letters and digits count half;
     ambiguous-width marks (“”—…) are set full width in Chinese type."""
-    return sum(0.5 if unicodedata.east_asian_width(ch) in ("Na", "H") else 1.0 for ch in text if not ch.isspace())
+    return sum(0.5 if _half_width(ch) else 1.0 for ch in text if not ch.isspace())
+
+
+def _half_width(char: str) -> bool:
+    """Latin letters, digits and half-width forms: half a Chinese character's cell."""
+    return unicodedata.east_asian_width(char) in ("Na", "H")
+
+
+def length_and_thickness(line: Line) -> tuple[float, float]:
+    """The line's box along its text and across it (a vertical line's text runs down the page)."""
+    assert line.box is not None
+    if line.direction is Direction.VERTICAL:
+        return line.box.height, line.box.width
+    return line.box.width, line.box.height
 
 
 def size_range(line: Line) -> tuple[float, float]:
@@ -70,9 +91,7 @@ def size_range(line: Line) -> tuple[float, float]:
     subtitle type; the pitch keeps it. Half-width letters and digits may be set half wide or
     spread to a full cell by justification, so a line holding them gives a range.
     """
-    assert line.box is not None
-    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-    thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+    length, thickness = length_and_thickness(line)
     text = line.text.strip()
     count = len(text)  # a space inside the line stands for a gap of up to a cell
     if count < 2:
@@ -114,9 +133,7 @@ def _possible_sizes(line: Line) -> tuple[float, float]:
     text = line.text.strip()
     edges = _edge_marks(text)
     if edges:
-        assert line.box is not None
-        length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-        thickness = line.box.width if line.direction is Direction.VERTICAL else line.box.height
+        length, thickness = length_and_thickness(line)
         high = max(high, min(thickness, length / max(text_units(text) - EDGE_PUNCTUATION_CELLS * edges, 1.0)))
     return low, high
 
@@ -145,15 +162,19 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         target = None
         for index in (i for k in (key - 1, key, key + 1) for i in by_band.get(k, ())):
             last = rows[index][-1].box
-            overlap = min(last.y1, box.y1) - max(last.y0, box.y0)
-            small = min(last.height, box.height)
-            reach = (0.6 + _seam_white(rows[index][-1], line)) * small
+            overlap = last.y_overlap(box)
+            small, large = min(last.height, box.height), max(last.height, box.height)
+            # a mark read as its own little box (a closing quote, a stop) is as tall as its ink
+            mark = _marks_only(rows[index][-1].text) or _marks_only(line.text)
+            reach = (0.6 + _seam_white(rows[index][-1], line)) * (large if mark else small)
+            gap = box.x0 - last.x1
             if (
                 overlap >= 0.6 * small
-                and abs(last.height - box.height) <= 0.25 * max(last.height, box.height)
-                and -0.6 * small <= box.x0 - last.x1 <= reach
+                and (mark or large - small <= 0.25 * large)
+                and -0.6 * small <= gap <= max(reach, COVERED_GAP_CHARS * small)
+                and (gap <= reach or _covered_by_next_row(rows[index][-1], line, lines))
                 and not _separated(last, box, separators)
-                and not _at_column_edges(rows[index][-1], line, lines)
+                and not _at_column_edges(rows[index][-1], line, lines, separators)
             ):
                 target = index
                 break
@@ -163,6 +184,30 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
         else:
             rows[target].append(line)
     return [_joined(row, Direction.HORIZONTAL) for row in rows]
+
+
+def _covered_by_next_row(left: Line, right: Line, lines: list[Line]) -> bool:
+    """Whether a line of the same type right above or below runs across the gap between two
+    pieces of a row, with text on both sides of it: the gap lies inside a column, not between two.
+    (The engine drops marks that ink little of their cell, "、" of "「誰來種」、「種什麼」", and
+    cuts the line there; a letter-spaced byline leaves such gaps between its words.)"""
+    height = max(left.box.height, right.box.height)
+    size = line_size(right)
+    for other in lines:
+        if other is left or other is right:
+            continue
+        distance = abs(other.box.center[1] - right.box.center[1])
+        if not 0.6 * height <= distance <= NEXT_ROW_LINES * height:
+            continue
+        if other.box.x0 <= left.box.x1 - size and other.box.x1 >= right.box.x0 + size and similar_size(other, right, SIZE_TOLERANCE):
+            return True
+    return False
+
+
+def _marks_only(text: str) -> bool:
+    """Punctuation alone (",,", "”"): a mark the engine read apart from its line."""
+    text = text.strip()
+    return bool(text) and all(unicodedata.category(ch).startswith("P") for ch in text)
 
 
 def _seam_white(left: Line, right: Line) -> float:
@@ -178,26 +223,28 @@ def _seam_white(left: Line, right: Line) -> float:
     return white
 
 
-def _half_width(char: str) -> bool:
-    return unicodedata.east_asian_width(char) in ("Na", "H")
-
-
-def _at_column_edges(left: Line, right: Line, lines: list[Line]) -> bool:
+def _at_column_edges(left: Line, right: Line, lines: list[Line], separators: list[Box] = ()) -> bool:
     """Whether the gap between two side-by-side pieces is a column gutter: other lines of their
     type size nearby end where the left piece ends and start where the right piece starts.
 
     Detection boxes are padded, so between two columns of body text the padded boxes may stand
     less than a character apart and overlap in height (more so on a turned scan); the columns'
-    shared edges tell a gutter from a gap inside one line.
+    shared edges tell a gutter from a gap inside one line. Lines beyond a rule or frame edge set
+    across both pieces are no evidence: a framed lead set across two columns stands over the
+    columns' gutter.
     """
     size = line_size(right)
     tolerance = 0.6 * size
     window = GUTTER_WINDOW * max(left.box.height, right.box.height)
+    pair = left.box.union(right.box)
+    spanning = [s for s in separators if s.width > s.height and s.x0 <= pair.x0 + size and s.x1 >= pair.x1 - size]
     ends = starts = 0
     for other in lines:
         if other is left or other is right or abs(other.box.center[1] - right.box.center[1]) > window:
             continue
         if not (similar_size(other, left, SIZE_TOLERANCE) or similar_size(other, right, SIZE_TOLERANCE)):
+            continue
+        if spanning and _separated(other.box, pair, spanning):
             continue
         ends += abs(other.box.x1 - left.box.x1) <= tolerance
         starts += abs(other.box.x0 - right.box.x0) <= tolerance
@@ -217,16 +264,13 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
         best, best_overlap = None, 0.0
         for slot in slots:
             extent = Box(min(m.box.x0 for m in slot), 0, max(m.box.x1 for m in slot), 1)
-            overlap = min(extent.x1, line.box.x1) - max(extent.x0, line.box.x0)
+            overlap = extent.x_overlap(line.box)
             clash = any(  # two full columns side by side: not one slot (pieces of one column overlap a little)
-                _y_overlap(m.box, line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
-                or (m.box.width > DISPLAY_WIDTH * size) != (line.box.width > DISPLAY_WIDTH * size)
+                m.box.y_overlap(line.box) > max(size, 0.3 * min(m.box.height, line.box.height)) and min(m.box.width, line.box.width) > 0.7 * size
+                or _display_type(m, size) != _display_type(line, size)
                 for m in slot
             )
-            # a piece of a column, or a note half as wide; not a column under a character many
-            # times its size (a masthead's)
-            in_slot = line.box.width >= SLOT_MIN_WIDTH * extent.width
-            if overlap >= 0.5 * min(extent.width, line.box.width) and in_slot and not clash and overlap > best_overlap:
+            if overlap >= 0.5 * min(extent.width, line.box.width) and not clash and overlap > best_overlap:
                 best, best_overlap = slot, overlap
         if best is None:
             slots.append([line])
@@ -250,6 +294,17 @@ def _join_slots(lines: list[Line], separators: list[Box]) -> list[Line]:
     return joined
 
 
+def _display_type(line: Line, column_width: float) -> bool:
+    """Whether a vertical piece is display type (a masthead or headline character), measured
+    against the page's column width, not against the slot it might join.
+
+    A slot holds a column's pieces and the notes set inside it at half its width, so a width ratio
+    inside the slot cannot tell a note under its column from a column under a character twice
+    its width; the page's column width can. Display type and body type never share a slot.
+    """
+    return line.box.width > DISPLAY_WIDTH * column_width
+
+
 def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> bool:
     """Whether the gap above a vertical piece, ending a run at `reach`, is the gutter between two
     stacked blocks of vertical columns: neighbouring columns end at the run's foot and start where
@@ -265,10 +320,6 @@ def _at_row_edges(reach: float, line: Line, lines: list[Line], size: float) -> b
         if ends >= GUTTER_VOTES - 1 and starts >= GUTTER_VOTES - 1:
             return True
     return False
-
-
-def _y_overlap(a: Box, b: Box) -> float:
-    return min(a.y1, b.y1) - max(a.y0, b.y0)
 
 
 def _separated(a: Box, b: Box, separators: list[Box]) -> bool:
@@ -295,7 +346,7 @@ def _joined(pieces: list[Line], direction: Direction) -> Line:
     return Line(text, Box.enclosing([p.box for p in pieces]), min(confidences) if confidences else None, direction, None, chars)
 
 
-def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = (), separators: list[Box] = ()) -> list[Line]:
+def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] = (), separators: list[Box] = (), ink: np.ndarray | None = None) -> list[Line]:
     """Split body-size horizontal lines that the engine read straight across a column gutter.
 
     With per-character boxes the gutter is the wide gap between two characters. Without them, a
@@ -303,7 +354,9 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
     with text on both sides; lines beyond a rule or frame edge are no evidence (a framed lead set
     across two columns stands over the columns' gutter), and the columns' lines on the far side
     of a picture are (the gutters of a picture's columns go on under it). Merged boxes come out
-    taller than the type, hence the loose size test.
+    taller than the type, hence the loose size test. Where the page's `ink` mask shows characters
+    inside the gutter on the line's own row, the line runs across it: a subtitle set over the
+    columns ("——活动详情可浏览专题网站…"), not two columns' lines.
     """
     body_lines = sorted(
         (l for l in lines if l.direction is Direction.HORIZONTAL and l.box is not None and abs(line_size(l) - body_size) <= SIZE_TOLERANCE * body_size),
@@ -335,6 +388,8 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
                 window = [other for other in window if not _separated(other.box, line.box, across)]
             window += _beyond_picture(line.box, pictures, body_lines, centres, body_height)
             cuts = _cuts_from_neighbours(line, window, body_height, body_size)
+            if ink is not None:
+                cuts = [cut for cut in cuts if not _inked_gutter(ink, line.box, cut[1], cut[2], separators)]
         if not cuts:
             result.append(line)
             continue
@@ -342,12 +397,28 @@ def split_merged_lines(lines: list[Line], body_size: float, pictures: list[Box] 
     return result
 
 
+def _inked_gutter(ink: np.ndarray, box: Box, start: float, end: float, separators: list[Box]) -> bool:
+    """Whether the middle of the gap (start, end) on the line's row holds ink that is no rule: a
+    character standing where the columns under or over the line keep their gutter."""
+    margin = 0.2 * (end - start)
+    x0, x1 = max(0, int(start + margin)), int(end - margin + 0.5)
+    middle, half = box.center[1], 0.3 * box.height
+    y0, y1 = max(0, int(middle - half)), int(middle + half + 0.5)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    crop = ink[y0:y1, x0:x1].copy()
+    for rule in separators:  # a rule in the gutter is no character
+        if rule.height > rule.width and rule.x1 >= x0 and rule.x0 <= x1:
+            crop[:, max(0, int(rule.x0) - 1 - x0) : max(0, int(rule.x1) + 2 - x0)] = 0
+    return crop.size > 0 and float(crop.mean()) / 255.0 >= GUTTER_INK
+
+
 def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centres: list[float], size: float) -> list[Line]:
     """Body lines of the columns on the far side of a picture the line stands next to (under it
     or over it, within GUTTER_WINDOW lines), as far as GUTTER_WINDOW lines from the picture."""
     found: list[Line] = []
     for p in pictures:
-        if min(box.x1, p.x1) - max(box.x0, p.x0) < 0.5 * box.width:
+        if box.x_overlap(p) < 0.5 * box.width:
             continue
         if 0 <= box.y0 - p.y1 <= GUTTER_WINDOW * size:  # under the picture: its columns above it
             low, high = p.y0 - GUTTER_WINDOW * size, p.y0
@@ -361,7 +432,7 @@ def _beyond_picture(box: Box, pictures: list[Box], body_lines: list[Line], centr
 
 def _at_picture(box: Box, pictures: list[Box], size: float) -> bool:
     for picture in pictures:
-        overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+        overlap = box.x_overlap(picture)
         if overlap >= 0.5 * box.width and (-0.5 * size <= box.y0 - picture.y1 <= 1.5 * size or -0.5 * size <= picture.y0 - box.y1 <= 1.0 * size):
             return True
     return False
@@ -508,7 +579,7 @@ def _group(lines: list[Line], separators: list[Box], direction: Direction, pictu
         open_blocks = still_open
         best, best_gap = None, None
         for index in open_blocks:
-            gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction)
+            gap = _continuation_gap(blocks[index].lines[-1], line, extents[index], separators, direction, _usual_thickness(blocks[index].lines, direction))
             if gap is not None and _takes_in(extents[index].union(line.box), beside.get(id(line), ())):
                 gap = None
             if gap is not None and (best_gap is None or gap < best_gap) and not _line_between(blocks[index].lines[-1], line, placed[-RECENT_LINES:], direction):
@@ -539,7 +610,7 @@ def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
             o = other.box
             if o.y0 >= box.y1:
                 break
-            shared = min(box.y1, o.y1) - max(box.y0, o.y0)
+            shared = box.y_overlap(o)
             if shared > 0.5 * min(box.height, o.height) and (o.x0 >= box.x1 or o.x1 <= box.x0):
                 beside.setdefault(id(line), []).append(o)
                 beside.setdefault(id(other), []).append(box)
@@ -548,7 +619,7 @@ def _lines_beside(lines: list[Line]) -> dict[int, list[Box]]:
 
 def _takes_in(extent: Box, boxes) -> bool:
     """Whether most of one of the boxes lies within the extent's width."""
-    return any(min(extent.x1, b.x1) - max(extent.x0, b.x0) > 0.5 * b.width for b in boxes)
+    return any(extent.x_overlap(b) > 0.5 * b.width for b in boxes)
 
 
 def _ends_caption(text: str) -> bool:
@@ -561,7 +632,7 @@ def _under_picture(box: Box, pictures: list[Box]) -> bool:
     """A line starting at most a line and a half under a picture's foot, within its width."""
     size = box.height
     return any(
-        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and min(box.x1, p.x1) - max(box.x0, p.x0) >= 0.5 * box.width for p in pictures
+        -0.5 * size <= box.y0 - p.y1 <= 1.5 * size and box.x_overlap(p) >= 0.5 * box.width for p in pictures
     )
 
 
@@ -581,11 +652,20 @@ def _line_between(previous: Line, line: Line, others: list[Line], direction: Dir
     return False
 
 
-def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction) -> float | None:
-    """The gap if `line` can follow `previous` in the block spanning `extent`, else None."""
+def _usual_thickness(lines: list[Line], direction: Direction) -> float | None:
+    """The median box thickness of a block's horizontal lines, once it has enough of them to tell.
+    (Vertical columns of one block differ in width with their small double-column notes.)"""
+    if direction is not Direction.HORIZONTAL or len(lines) < USUAL_THICKNESS_LINES:
+        return None
+    return float(median(_oriented(l.box, direction).y1 - _oriented(l.box, direction).y0 for l in lines))
+
+
+def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction, usual: float | None = None) -> float | None:
+    """The gap if `line` can follow `previous` in the block spanning `extent`, else None. `usual`
+    is the block's usual line thickness: a line as thick as the block's lines may follow one whose
+    box came out thicker (the engine pads some lines holding quotation marks)."""
     p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
     e = _oriented(extent, direction)
-    tolerance = VERTICAL_SIZE_TOLERANCE if direction is Direction.VERTICAL else SIZE_TOLERANCE
     # a line of a few characters (a paragraph's tail, a lone digit) may have a smaller or, padded
     # by the detector, a thicker box; it is not set in larger type, nor in a far smaller one (a date
     # set beside a masthead character)
@@ -593,7 +673,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     tail_chars = TAIL_CHARS if direction is Direction.HORIZONTAL else 2  # short vertical columns are headline pieces
     tail = (
         len(line.text.strip()) <= tail_chars
-        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + tolerance)
+        and _possible_sizes(line)[0] <= _possible_sizes(previous)[1] * (1 + SIZE_TOLERANCE)
         and thickness_l >= 0.5 * thickness_p
     )
     if direction is Direction.VERTICAL:
@@ -605,18 +685,29 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
             and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
             and abs(b.x0 - e.x0) <= thickness_p
         )
-    same_thickness = abs(thickness_p - thickness_l) <= THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    same_thickness = any(
+        abs(reference - thickness_l) <= THICKNESS_TOLERANCE * max(reference, thickness_l) for reference in (thickness_p, usual) if reference is not None
+    )
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
-    # says (justification spreads lines holding half-width characters or middle dots)
+    # says (justification spreads lines holding half-width characters or middle dots); so are a
+    # paragraph's indented first line and the full line under it (justification spreads a first
+    # line of few characters, or squeezes its punctuation). Where the block is one full line, its
+    # edges are no column's: the boxes must be as thick as each other (a byline under a centred
+    # last line of a headline is as wide, in smaller type).
     slack_full = 0.6 * (p.y1 - p.y0)
     full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
-    if not tail and not ((similar_size(previous, line, tolerance) or full_lines) and same_thickness):
+    measured_column = e != p
+    close_thickness = abs(thickness_p - thickness_l) <= COLUMN_THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    column_lines = (full_lines and (same_thickness if measured_column else close_thickness)) or (
+        same_thickness and _first_line_over_full(previous, line, e, slack_full)
+    )
+    if not tail and not (similar_size(previous, line, SIZE_TOLERANCE) and same_thickness) and not column_lines:
         return None
     size = max(p.y1 - p.y0, b.y1 - b.y0)
     gap = b.y0 - p.y1
     if gap < -0.3 * size or gap > MAX_LINE_GAP * size:
         return None
-    overlap = min(b.x1, e.x1) - max(b.x0, e.x0)
+    overlap = b.x_overlap(e)
     if overlap < 0.5 * min(b.x1 - b.x0, e.x1 - e.x0):
         return None
     slack = MAX_ALIGN_OFFSET * size
@@ -631,6 +722,18 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
         if s.x1 > between.x0 and s.x0 < between.x1 and p.y1 - 1 <= (s.y0 + s.y1) / 2 <= b.y0 + 1:
             return None
     return gap
+
+
+def _first_line_over_full(previous: Line, line: Line, extent: Box, slack: float) -> bool:
+    """`previous` starts one indent in from the column's start edge and `line` on it, and both end
+    on the column's end edge (a final mark's part-inked cell may stop a box short of it)."""
+    direction = line.direction
+    p, b = _oriented(previous.box, direction), _oriented(line.box, direction)
+    size = p.y1 - p.y0
+    start, end = min(extent.x0, b.x0), max(extent.x1, b.x1)
+    end_slack = slack + EDGE_PUNCTUATION_CELLS * size * max(_edge_marks(previous.text.strip()), _edge_marks(line.text.strip()))
+    indented = 0.5 * size <= p.x0 - start <= MAX_ALIGN_OFFSET * size
+    return indented and b.x0 - start <= slack and end - p.x1 <= end_slack and end - b.x1 <= end_slack
 
 
 def _oriented(box: Box, direction: Direction) -> Box:

@@ -50,7 +50,7 @@ def strip_regions(lines: list[Line], char_size: float) -> list[Box]:
         box = line.box
         for stack in stacks:
             last = stack[-1]
-            overlap = min(box.x1, last.x1) - max(box.x0, last.x0)
+            overlap = box.x_overlap(last)
             if overlap > 0.5 * min(box.width, last.width) and box.y0 - last.y1 <= 1.5 * max(char_size, box.height):
                 stack.append(box)
                 break

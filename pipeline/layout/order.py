@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from pipeline.document import Block, Box, Direction, Role
 
-# The next line of a headline set in several lines starts at most this many of its heights under the last.
+# The next line of a heading set in several lines starts at most this many of its heights under the
+# last (here for grouping a headline's blocks into one article, in paragraphs for joining them).
 HEADLINE_LINE_GAP = 0.8
 # Horizontal whitespace at least this many body character sizes high separates stacked articles.
 WIDE_GAP = 1.5
@@ -243,7 +244,7 @@ def article_groups(items: list[Item], separators: Separators, size: float) -> li
         )
         outer_groups = article_groups(outside, rest, size)
         inner_groups = article_groups(inside, rest, size)
-        above = [i.block for i in outside if i.block is not None and i.box.y1 <= inner.y0 + size and min(i.box.x1, inner.x1) - max(i.box.x0, inner.x0) > 0]
+        above = [i.block for i in outside if i.block is not None and i.box.y1 <= inner.y0 + size and i.box.x_overlap(inner) > 0]
         host = max(above, key=lambda b: b.box.y1) if above else None
         at = next((n + 1 for n, g in enumerate(outer_groups) if any(b is host for b in g)), len(outer_groups))
         return outer_groups[:at] + inner_groups + outer_groups[at:]
@@ -369,17 +370,18 @@ def _headline_goes_on(before: list[Block], group: list[Block]) -> bool:
     """A headline in several pieces that a group of headings only ends with: the engine splits a
     line at the space between its parts (the next piece stands level with it, in the same type,
     less than two of its characters to the right), and a headline set in several lines goes on in
-    the line right under it (the boxes of lines with quotation marks stand taller)."""
+    the line right under it (the boxes of lines with quotation marks stand taller). Line is
+    measured against line: a block may already hold two of the headline's lines."""
     if not _only_headings(before) or group[0].role is not Role.HEADLINE or before[-1].role is not Role.HEADLINE:
         return False
-    upper, lower = before[-1].box, group[0].box
+    upper, lower = before[-1].lines[-1].box, group[0].lines[0].box
     low = min(upper.height, lower.height)
-    level = min(upper.y1, lower.y1) - max(upper.y0, lower.y0) >= 0.6 * low
+    level = upper.y_overlap(lower) >= 0.6 * low
     same_type = abs(upper.height - lower.height) <= 0.25 * max(upper.height, lower.height)
     if level:
         return same_type and 0 <= lower.x0 - upper.x1 <= 2 * low
     under = -0.5 * low <= lower.y0 - upper.y1 <= HEADLINE_LINE_GAP * low
-    across = min(upper.x1, lower.x1) - max(upper.x0, lower.x0) >= 0.5 * min(upper.width, lower.width)
+    across = upper.x_overlap(lower) >= 0.5 * min(upper.width, lower.width)
     similar_type = abs(upper.height - lower.height) <= 0.4 * max(upper.height, lower.height)
     return under and across and similar_type
 

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from pipeline.document import Box, Direction, Line
-from pipeline.layout.blocks import text_units
+from pipeline.layout.blocks import length_and_thickness, text_units
 from pipeline.layout.regions import Regions, ink_mask, ink_runs, to_gray
 
 if TYPE_CHECKING:
@@ -134,9 +134,9 @@ def _sliver(box: Box, direction: Direction, lines: list[Line], size: float) -> b
         if other is None:
             continue
         if direction is Direction.VERTICAL:
-            shared, gap = min(box.y1, other.y1) - max(box.y0, other.y0), max(other.x0 - box.x1, box.x0 - other.x1)
+            shared, gap = box.y_overlap(other), max(other.x0 - box.x1, box.x0 - other.x1)
         else:
-            shared, gap = min(box.x1, other.x1) - max(box.x0, other.x0), max(other.y0 - box.y1, box.y0 - other.y1)
+            shared, gap = box.x_overlap(other), max(other.y0 - box.y1, box.y0 - other.y1)
         if shared >= 0.5 * length and gap <= EDGE_GAP * size and width < SLIVER * _pitch(line):
             return True
     return False
@@ -144,8 +144,7 @@ def _sliver(box: Box, direction: Direction, lines: list[Line], size: float) -> b
 
 def _pitch(line: Line) -> float:
     """The line's character pitch along it: its type size, whatever its box's thickness."""
-    length = line.box.height if line.direction is Direction.VERTICAL else line.box.width
-    return length / max(1.0, text_units(line.text))
+    return length_and_thickness(line)[0] / max(1.0, text_units(line.text))
 
 
 def _leftover_ink(ink: np.ndarray, blank: list[Box], rules: list[Box], size: float) -> np.ndarray:

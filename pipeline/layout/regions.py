@@ -196,9 +196,9 @@ def _merge_neighbours(regions: list[tuple[Box, Direction]], char_size: float) ->
             if other_direction is not direction:
                 continue
             if direction is Direction.VERTICAL:
-                near = box.x0 - other.x1 <= 1.5 * char_size and min(box.y1, other.y1) - max(box.y0, other.y0) > 0.5 * min(box.height, other.height)
+                near = box.x0 - other.x1 <= 1.5 * char_size and box.y_overlap(other) > 0.5 * min(box.height, other.height)
             else:
-                near = box.y0 - other.y1 <= 1.5 * char_size and min(box.x1, other.x1) - max(box.x0, other.x0) > 0.5 * min(box.width, other.width)
+                near = box.y0 - other.y1 <= 1.5 * char_size and box.x_overlap(other) > 0.5 * min(box.width, other.width)
             if near:
                 merged[index] = (other.union(box), direction)
                 break

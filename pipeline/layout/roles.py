@@ -18,6 +18,7 @@ from statistics import median
 from pipeline import patterns
 from pipeline.document import Block, Box, Direction, Role
 from pipeline.layout.blocks import line_size
+from pipeline.repair import is_cjk
 
 # A block at least this many body sizes large is a heading.
 HEADING_SIZE = 1.3
@@ -39,8 +40,9 @@ EDGE_BAND = 0.1
 RULE_BAND = 0.16
 SENTENCE_END = tuple("。！？!?；…”」』")
 # A heading ends without punctuation (or a ！？ inside its quotes); a line ending in a comma is
-# running text broken at the column's edge, however short or centred it looks.
-NOT_HEADING_END = SENTENCE_END + tuple("，、,")
+# running text broken at the column's edge, however short or centred it looks. So is one ending in
+# a full stop the OCR wrote as "." (or an ellipsis as "......").
+NOT_HEADING_END = SENTENCE_END + tuple("，、,.")
 
 
 @lru_cache(maxsize=1)
@@ -239,10 +241,10 @@ def _stacked(a: Block, b: Block, body: float) -> bool:
     """Two heading blocks set one after the other (above/below, or side by side if vertical)."""
     if a.direction is Direction.VERTICAL and b.direction is Direction.VERTICAL:
         gap = max(a.box.x0, b.box.x0) - min(a.box.x1, b.box.x1)
-        overlap = min(a.box.y1, b.box.y1) - max(a.box.y0, b.box.y0)
+        overlap = a.box.y_overlap(b.box)
         return gap <= 1.5 * body and overlap > 0
     gap = max(a.box.y0, b.box.y0) - min(a.box.y1, b.box.y1)
-    overlap = min(a.box.x1, b.box.x1) - max(a.box.x0, b.box.x0)
+    overlap = a.box.x_overlap(b.box)
     return gap <= 1.5 * max(block_size(a), block_size(b)) and overlap > 0.3 * min(a.box.width, b.box.width)
 
 
@@ -253,7 +255,7 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
             if block.role not in (Role.BODY, Role.SUBHEAD, Role.UNKNOWN) or len(block.lines) > 2:
                 continue
             box = block.box
-            overlap = min(box.x1, picture.x1) - max(box.x0, picture.x0)
+            overlap = box.x_overlap(picture)
             if overlap < 0.6 * box.width:
                 continue
             below = 0 <= box.y0 - picture.y1 <= 1.5 * body
@@ -293,7 +295,7 @@ def _lone_subheads(blocks: list[Block]) -> None:
         column = [
             other
             for other in body
-            if other is not block and len(other.lines) >= 2 and min(other.box.x1, block.box.x1) - max(other.box.x0, block.box.x0) >= 0.8 * block.box.width
+            if other is not block and len(other.lines) >= 2 and other.box.x_overlap(block.box) >= 0.8 * block.box.width
         ]
         below = [o for o in column if o.box.y0 >= block.box.y1 and o.box.y0 - block.box.y1 <= 3 * block_size(block)]
         if not below:
@@ -323,8 +325,8 @@ def _wide_leads(blocks: list[Block], body: float) -> None:
         if block.role is not Role.BODY or len(block.lines) > LEAD_MAX_LINES or block.direction is not Direction.HORIZONTAL:
             continue
         box = block.box
-        under = [c for c in columns if 0 <= c.box.y0 - box.y1 <= 2 * body and min(c.box.x1, box.x1) - max(c.box.x0, box.x0) > 0]
-        over = [h for h in headings if -0.5 * body <= box.y0 - h.box.y1 <= 3 * body and min(h.box.x1, box.x1) - max(h.box.x0, box.x0) > 0]
+        under = [c for c in columns if 0 <= c.box.y0 - box.y1 <= 2 * body and c.box.x_overlap(box) > 0]
+        over = [h for h in headings if -0.5 * body <= box.y0 - h.box.y1 <= 3 * body and h.box.x_overlap(box) > 0]
         full_lines = all(l.box.width >= 0.8 * box.width for l in block.lines[:-1])  # one paragraph set across, not a jumble
         if under and over and full_lines and box.width >= LEAD_SPAN * max(c.box.width for c in under):
             block.role = Role.LEAD
@@ -341,7 +343,7 @@ def _headlines_over_bylines(blocks: list[Block], body: float) -> None:
         box = block.box
 
         def across(other: Block) -> bool:
-            return min(other.box.x1, box.x1) - max(other.box.x0, box.x0) > 0
+            return other.box.x_overlap(box) > 0
 
         def opens_with_byline(other: Block) -> bool:  # a byline block, or a column whose first line is one
             first = other.lines[0].text
@@ -380,10 +382,11 @@ def _line_gap(block: Block) -> float:
     return max(0.0, median(gaps)) if gaps else 0.0
 
 
-def split_special_lines(block: Block, body: float) -> list[Block]:
+def split_special_lines(block: Block) -> list[Block]:
     """Split a body block at lines that are not body text: jump lines ("下转第二版"), bylines, and
-    centred lines without sentence-final punctuation (section subheads set in the line grid)."""
-    if len(block.lines) < 2 or block.role is not Role.BODY:
+    centred lines without sentence-final punctuation (section subheads set in the line grid).
+    A subtitle block gives up a byline set right under it in type of the same size."""
+    if len(block.lines) < 2 or block.role not in (Role.BODY, Role.SUBTITLE):
         return [block]
     pieces: list[Block] = []
     current: list = []
@@ -399,11 +402,11 @@ def split_special_lines(block: Block, body: float) -> list[Block]:
             current.append(line)
             continue
         if current:
-            pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+            pieces.append(Block(block.role, block.direction, Box.enclosing([l.box for l in current]), current))
         pieces.append(Block(role, block.direction, line.box, [line]))
         current = []
     if current:
-        pieces.append(Block(Role.BODY, block.direction, Box.enclosing([l.box for l in current]), current))
+        pieces.append(Block(block.role, block.direction, Box.enclosing([l.box for l in current]), current))
     if len(pieces) >= 2 and pieces[1].role is Role.BYLINE and pieces[0].role is Role.BODY and _heads_a_byline(pieces[0]):
         pieces[0].role = Role.SUBTITLE  # "——…", or a line that does not end like running text, over the byline
     return pieces
@@ -422,8 +425,11 @@ def _is_dash_subtitle(block: Block) -> bool:
 
 
 def _starts_with_dash(text: str) -> bool:
+    """A dash opening the text; OCR often writes the subtitle's two-em dash as one hyphen, which
+    never opens Chinese text ("-占地面积…"; "-5℃" is a number)."""
     text = compact(text)
-    return text.startswith(("——", "—", "--")) and len(text) > 3
+    hyphen = text[:1] == "-" and is_cjk(text[1:2])
+    return (text.startswith(("——", "—", "--")) or hyphen) and len(text) > 3
 
 
 def _completes_byline(piece: Block, line) -> bool:
@@ -472,7 +478,7 @@ def _set_apart(line, block: Block, size: float) -> bool:
     return max(above, below) >= _line_gap(block) + 0.4 * size
 
 
-def take_subhead_tails(blocks: list[Block], body: float) -> list[Block]:
+def take_subhead_tails(blocks: list[Block]) -> list[Block]:
     """A section subhead too long for its column wraps: it runs to the column's right edge and its
     last character or few stand flush left on the next line, before the indented paragraph that
     follows. Move that short line from the body into the subhead, so the subhead is one paragraph."""
@@ -513,4 +519,4 @@ def _under(upper: Box, lower: Box, size: float) -> bool:
 
 def _shares_width(wide: Box, narrow: Box, share: float) -> bool:
     """At least `share` of `narrow`'s width lies inside `wide`'s."""
-    return min(wide.x1, narrow.x1) - max(wide.x0, narrow.x0) >= share * narrow.width
+    return wide.x_overlap(narrow) >= share * narrow.width
