@@ -604,3 +604,33 @@ def test_a_date_set_beside_a_masthead_character_is_not_its_tail():
     date = [Line(ch, Box(x, 88, x + 12, 100), 0.9, Direction.VERTICAL) for ch, x in (("英", 229), ("四", 211), ("月", 193))]
     found = blocks.group_lines([masthead, *date], [])
     assert ["".join(l.text for l in b.lines) for b in found] == ["報", "英四月"]
+
+
+def test_english_page_read_by_the_engine_comes_out_as_its_articles_paragraphs():
+    """RapidOCR's lines (replayed) of samples/english-two-articles.png: samples/articles/en-001 and
+    en-002 set in DejaVu Serif, each a headline over two justified columns. Justified word spaces cut lines into pieces, words of
+    x-height letters have thin boxes, and lines without descenders are thinner than the rest."""
+    from pathlib import Path
+
+    from pipeline import run as pipeline_run
+    from pipeline.config import Config, OcrConfig
+
+    repo = Path(__file__).parent.parent
+    config = Config(ocr=OcrConfig(engine="replay", replay_file=repo / "tests" / "data" / "replay" / "english-two-articles.json"))
+    document = pipeline_run.process_file(repo / "samples" / "english-two-articles.png", config, progress=False)
+    page = document.pages[0]
+    got = texts(page)
+    assert [p.split()[:3] for p in got] == [
+        ["Ad", "sales", "boost"],
+        ["Quarterly", "profits", "at"],
+        ["The", "firm,", "which"],
+        ["Time", "Warner", "said"],
+        ["Time", "Warner's", "fourth"],
+        ["TimeWarner", "is", "to"],
+        ["Dollar", "gains", "on"],
+        ["The", "dollar", "has"],
+        ["And", "Alan", "Greenspan"],
+        ["Worries", "about", "the"],
+    ]
+    assert not any(b.role.is_furniture for b in page.blocks)
+    assert [a.headline for a in page.articles] == ["Ad sales boost Time Warner profit", "Dollar gains on Greenspan speech"]
