@@ -634,3 +634,17 @@ def test_english_page_read_by_the_engine_comes_out_as_its_articles_paragraphs():
     ]
     assert not any(b.role.is_furniture for b in page.blocks)
     assert [a.headline for a in page.articles] == ["Ad sales boost Time Warner profit", "Dollar gains on Greenspan speech"]
+
+
+def test_a_line_under_a_headline_near_the_page_top_is_the_article_s_not_a_running_head():
+    def block(text, x, y, width, height, role=Role.BODY, lines=1):
+        rows = [Line(text, Box(x, y + i * height * 1.4, x + width, y + i * height * 1.4 + height)) for i in range(lines)]
+        return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in rows]), rows)
+
+    page = Box(0, 0, 1000, 2000)
+    headline = block("Ad sales boost profit", 50, 40, 700, 50, Role.HEADLINE)
+    first_line = block("Quarterly profits at US media giant", 80, 110, 600, 25)  # its column broke up under it
+    column = block("jumped 76% to $1.13bn for the three", 50, 150, 700, 25, lines=6)
+    running_head = block("Business", 850, 60, 100, 25)  # beside the headline, nothing over it
+    roles._edge_furniture([headline, first_line, column, running_head], 25, page, ruled_top=False, ruled_bottom=False)
+    assert first_line.role is Role.BODY and running_head.role is Role.HEADER
