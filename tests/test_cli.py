@@ -70,3 +70,23 @@ def test_output_file_is_written(tmp_path):
     out = tmp_path / "sub" / "out.json"
     assert main([str(source), "-o", str(out), "--format", "json"]) == 0
     assert '"schema_version": 1' in out.read_text(encoding="utf-8")
+
+
+def test_output_files_get_the_usual_permissions_not_the_temporary_files(tmp_path):
+    """Outputs are written to a private temporary file and renamed: the result must still be
+    readable as a plain open() would have made it (0o666 less the umask), or keep its old mode."""
+    import os
+    import stat
+
+    from pipeline.output import write_atomic
+
+    fresh = tmp_path / "fresh.txt"
+    write_atomic(fresh, "text")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_atomic(kept, "new")
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_text() == "new"

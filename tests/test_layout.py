@@ -654,3 +654,47 @@ def test_a_picture_ends_above_the_caption_row_read_in_its_blob():
     found = regions.find_regions(image, [read_row], 24.0)
     assert len(found.pictures) == 1
     assert 395 <= found.pictures[0].y1 <= 408
+
+
+def test_english_page_read_by_the_engine_comes_out_as_its_articles_paragraphs():
+    """RapidOCR's lines (replayed) of samples/english-two-articles.png: samples/articles/en-001 and
+    en-002 set in DejaVu Serif, each a headline over two justified columns. Justified word spaces cut lines into pieces, words of
+    x-height letters have thin boxes, and lines without descenders are thinner than the rest."""
+    from pathlib import Path
+
+    from pipeline import run as pipeline_run
+    from pipeline.config import Config, OcrConfig
+
+    repo = Path(__file__).parent.parent
+    config = Config(ocr=OcrConfig(engine="replay", replay_file=repo / "tests" / "data" / "replay" / "english-two-articles.json"))
+    document = pipeline_run.process_file(repo / "samples" / "english-two-articles.png", config, progress=False)
+    page = document.pages[0]
+    got = texts(page)
+    assert [p.split()[:3] for p in got] == [
+        ["Ad", "sales", "boost"],
+        ["Quarterly", "profits", "at"],
+        ["The", "firm,", "which"],
+        ["Time", "Warner", "said"],
+        ["Time", "Warner's", "fourth"],
+        ["TimeWarner", "is", "to"],
+        ["Dollar", "gains", "on"],
+        ["The", "dollar", "has"],
+        ["And", "Alan", "Greenspan"],
+        ["Worries", "about", "the"],
+    ]
+    assert not any(b.role.is_furniture for b in page.blocks)
+    assert [a.headline for a in page.articles] == ["Ad sales boost Time Warner profit", "Dollar gains on Greenspan speech"]
+
+
+def test_a_line_under_a_headline_near_the_page_top_is_the_article_s_not_a_running_head():
+    def block(text, x, y, width, height, role=Role.BODY, lines=1):
+        rows = [Line(text, Box(x, y + i * height * 1.4, x + width, y + i * height * 1.4 + height)) for i in range(lines)]
+        return Block(role, Direction.HORIZONTAL, Box.enclosing([l.box for l in rows]), rows)
+
+    page = Box(0, 0, 1000, 2000)
+    headline = block("Ad sales boost profit", 50, 40, 700, 50, Role.HEADLINE)
+    first_line = block("Quarterly profits at US media giant", 80, 110, 600, 25)  # its column broke up under it
+    column = block("jumped 76% to $1.13bn for the three", 50, 150, 700, 25, lines=6)
+    running_head = block("Business", 850, 60, 100, 25)  # beside the headline, nothing over it
+    roles._edge_furniture([headline, first_line, column, running_head], 25, page, ruled_top=False, ruled_bottom=False)
+    assert first_line.role is Role.BODY and running_head.role is Role.HEADER

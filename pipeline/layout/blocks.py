@@ -27,6 +27,11 @@ USUAL_THICKNESS_LINES = 3
 # by this much where the lines' positions in the column, not their pitch, tell they are one type.
 THICKNESS_TOLERANCE = 0.2
 COLUMN_THICKNESS_TOLERANCE = 0.12
+# A Latin line's box runs from its ascenders to its descenders: a line without descenders (or
+# without capitals and ascenders) is up to a third thinner than its neighbours in the same type.
+LATIN_THICKNESS_TOLERANCE = 0.35
+# A justified Latin line's word spaces stretch up to this many line heights (about an em).
+LATIN_WORD_SPACE = 1.2
 # A line of at most this many characters is a paragraph's tail: its box says little about its type.
 TAIL_CHARS = 4
 # The gap between two lines of one block is at most this many line sizes.
@@ -74,6 +79,12 @@ def text_units(text: str) -> float:
 def _half_width(char: str) -> bool:
     """Latin letters, digits and half-width forms: half a Chinese character's cell."""
     return unicodedata.east_asian_width(char) in ("Na", "H")
+
+
+def _mostly_latin(text: str) -> bool:
+    """Most of the text's letters are Latin (an English line, not Chinese with a few digits)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(ch.isascii() for ch in letters) >= 0.8 * len(letters)
 
 
 def length_and_thickness(line: Line) -> tuple[float, float]:
@@ -167,10 +178,15 @@ def _join_rows(lines: list[Line], separators: list[Box]) -> list[Line]:
             # a mark read as its own little box (a closing quote, a stop) is as tall as its ink
             mark = _marks_only(rows[index][-1].text) or _marks_only(line.text)
             reach = (0.6 + _seam_white(rows[index][-1], line)) * (large if mark else small)
+            # Latin words: a word of x-height letters has a thin box, and justification spreads
+            # the word spaces of a line up to about an em
+            latin = _mostly_latin(rows[index][-1].text) and _mostly_latin(line.text)
+            if latin:
+                reach = max(reach, LATIN_WORD_SPACE * large)
             gap = box.x0 - last.x1
             if (
                 overlap >= 0.6 * small
-                and (mark or large - small <= 0.25 * large)
+                and (mark or large - small <= 0.25 * large or (latin and small >= 0.4 * large))
                 and -0.6 * small <= gap <= max(reach, COVERED_GAP_CHARS * small)
                 and (gap <= reach or _covered_by_next_row(rows[index][-1], line, lines))
                 and not _separated(last, box, separators)
@@ -685,8 +701,10 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
             and abs(thickness_l - thickness_p) <= THICKNESS_TOLERANCE * thickness_p
             and abs(b.x0 - e.x0) <= thickness_p
         )
+    latin = _mostly_latin(previous.text) and _mostly_latin(line.text)
+    tolerance = LATIN_THICKNESS_TOLERANCE if latin else THICKNESS_TOLERANCE
     same_thickness = any(
-        abs(reference - thickness_l) <= THICKNESS_TOLERANCE * max(reference, thickness_l) for reference in (thickness_p, usual) if reference is not None
+        abs(reference - thickness_l) <= tolerance * max(reference, thickness_l) for reference in (thickness_p, usual) if reference is not None
     )
     # two full lines of one column (both edges on the column's) are one type whatever their pitch
     # says (justification spreads lines holding half-width characters or middle dots); so are a
@@ -697,7 +715,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     slack_full = 0.6 * (p.y1 - p.y0)
     full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
     measured_column = e != p
-    close_thickness = abs(thickness_p - thickness_l) <= COLUMN_THICKNESS_TOLERANCE * max(thickness_p, thickness_l)
+    close_thickness = abs(thickness_p - thickness_l) <= (LATIN_THICKNESS_TOLERANCE if latin else COLUMN_THICKNESS_TOLERANCE) * max(thickness_p, thickness_l)
     column_lines = (full_lines and (same_thickness if measured_column else close_thickness)) or (
         same_thickness and _first_line_over_full(previous, line, e, slack_full)
     )

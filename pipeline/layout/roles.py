@@ -171,10 +171,13 @@ def _edge_furniture(blocks: list[Block], body: float, page: Box, ruled_top: bool
         return
     text_top = min(b.box.y0 for b in text_blocks)
     text_bottom = max(b.box.y1 for b in text_blocks)
+    headings = [b for b in blocks if b.role.is_heading]
     for block in blocks:
         if block.role.is_furniture or len(block.lines) > 2 or block_size(block) >= LARGER_SIZE * body:
             continue
-        if not ruled_top and block.box.y1 <= text_top + 0.2 * body and block.box.y0 <= page.y0 + EDGE_BAND * page.height:
+        # text under a headline is its article's, however near the page's edge
+        under_heading = any(h.box.y1 <= block.box.y0 + 0.2 * body and h.box.x_overlap(block.box) > 0 for h in headings)
+        if not ruled_top and not under_heading and block.box.y1 <= text_top + 0.2 * body and block.box.y0 <= page.y0 + EDGE_BAND * page.height:
             block.role = Role.HEADER
         elif not ruled_bottom and block.box.y0 >= text_bottom - 0.2 * body and block.box.y1 >= page.y1 - EDGE_BAND * page.height:
             block.role = Role.FOOTER
