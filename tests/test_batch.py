@@ -104,7 +104,9 @@ def stuck_while_writing(path: Path, config: Config):
 
 
 def slow_process(path: Path, config: Config):
-    time.sleep(0.02)
+    # slow enough that the batch is still running well after the test sees its first outputs: at
+    # 0.02 s a file the rest of the batch took 0.6 s and a busy machine could let it finish first
+    time.sleep(0.05)
     return run.process_file(path, config)
 
 
@@ -378,7 +380,7 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes_to_the_same_outpu
     assert len(reference) == 180
     outdir = tmp_path / "out"
     batch = start_slow_batch(source, outdir)
-    wait_for_outputs(outdir, 60, reference, batch)
+    wait_for_outputs(outdir, 20, reference, batch)
     batch.send_signal(stop_signal)
     code = batch.wait(timeout=30)
     if stop_signal == signal.SIGKILL:
@@ -391,7 +393,7 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes_to_the_same_outpu
             os.kill(pid, signal.SIGKILL)
         assert not leftover, "workers outlived their killed supervisor"
     else:
-        assert code == 130
+        assert code == 130, f"exit code {code} with {len(tree(outdir))} of {len(reference)} outputs written"
     assert not temporaries(outdir)
     interrupted = tree(outdir)
     assert 0 < len(interrupted) < len(reference)
