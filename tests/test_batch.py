@@ -104,9 +104,7 @@ def stuck_while_writing(path: Path, config: Config):
 
 
 def slow_process(path: Path, config: Config):
-    # slow enough that the batch is still running well after the test sees its first outputs: at
-    # 0.02 s a file the rest of the batch took 0.6 s and a busy machine could let it finish first
-    time.sleep(0.05)
+    time.sleep(0.02)
     return run.process_file(path, config)
 
 
@@ -334,8 +332,11 @@ def test_cli_exit_codes_and_summary(tmp_path):
 def start_slow_batch(source: Path, outdir: Path) -> subprocess.Popen:
     """This module as a script: a batch whose files take a little time each, so it can be killed half way."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # as if started in a terminal's foreground: a shell starts background jobs (a CI runner's, say)
+    # with SIGINT ignored, and Python then leaves it ignored in the batch too
     return subprocess.Popen([sys.executable, __file__, str(source), str(outdir)], env=env, cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def processes_writing(outdir: Path) -> list[int]:
@@ -380,7 +381,7 @@ def test_interrupted_batch_leaves_no_partial_files_and_resumes_to_the_same_outpu
     assert len(reference) == 180
     outdir = tmp_path / "out"
     batch = start_slow_batch(source, outdir)
-    wait_for_outputs(outdir, 20, reference, batch)
+    wait_for_outputs(outdir, 60, reference, batch)
     batch.send_signal(stop_signal)
     code = batch.wait(timeout=30)
     if stop_signal == signal.SIGKILL:
