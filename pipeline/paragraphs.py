@@ -254,7 +254,7 @@ def _captions_picture(box: Box, picture: Box) -> bool:
     """The box stands within the picture's width, right under or over it (within two of its
     thicknesses, the rows of a caption set in two lines)."""
     thickness = min(box.width, box.height)
-    within = min(box.x1, picture.x1) - max(box.x0, picture.x0) >= 0.6 * box.width
+    within = box.x_overlap(picture) >= 0.6 * box.width
     under = -0.5 * thickness <= box.y0 - picture.y1 <= 2 * thickness
     over = -0.5 * thickness <= picture.y0 - box.y1 <= 2 * thickness
     return within and (under or over)

@@ -673,7 +673,7 @@ def _usual_thickness(lines: list[Line], direction: Direction) -> float | None:
     (Vertical columns of one block differ in width with their small double-column notes.)"""
     if direction is not Direction.HORIZONTAL or len(lines) < USUAL_THICKNESS_LINES:
         return None
-    return float(median(_oriented(l.box, direction).y1 - _oriented(l.box, direction).y0 for l in lines))
+    return float(median(l.box.height for l in lines))
 
 
 def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[Box], direction: Direction, usual: float | None = None) -> float | None:
@@ -703,6 +703,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
         )
     latin = _mostly_latin(previous.text) and _mostly_latin(line.text)
     tolerance = LATIN_THICKNESS_TOLERANCE if latin else THICKNESS_TOLERANCE
+    column_tolerance = LATIN_THICKNESS_TOLERANCE if latin else COLUMN_THICKNESS_TOLERANCE
     same_thickness = any(
         abs(reference - thickness_l) <= tolerance * max(reference, thickness_l) for reference in (thickness_p, usual) if reference is not None
     )
@@ -715,7 +716,7 @@ def _continuation_gap(previous: Line, line: Line, extent: Box, separators: list[
     slack_full = 0.6 * (p.y1 - p.y0)
     full_lines = all(abs(a.x0 - e.x0) <= slack_full and abs(a.x1 - e.x1) <= slack_full for a in (p, b))
     measured_column = e != p
-    close_thickness = abs(thickness_p - thickness_l) <= (LATIN_THICKNESS_TOLERANCE if latin else COLUMN_THICKNESS_TOLERANCE) * max(thickness_p, thickness_l)
+    close_thickness = abs(thickness_p - thickness_l) <= column_tolerance * max(thickness_p, thickness_l)
     column_lines = (full_lines and (same_thickness if measured_column else close_thickness)) or (
         same_thickness and _first_line_over_full(previous, line, e, slack_full)
     )

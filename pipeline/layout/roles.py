@@ -258,14 +258,17 @@ def _captions(blocks: list[Block], pictures: list[Box], body: float) -> None:
             if block.role not in (Role.BODY, Role.SUBHEAD, Role.UNKNOWN) or len(block.lines) > 2:
                 continue
             box = block.box
-            overlap = box.x_overlap(picture)
-            if overlap < 0.6 * box.width:
+            if box.x_overlap(picture) < 0.6 * box.width:
                 continue
-            below = 0 <= box.y0 - picture.y1 <= 1.5 * body
+            below, above = _caption_sides(box, picture, body)
             # vertical columns ending just over a picture are body text set above it
-            above = 0 <= picture.y0 - box.y1 <= 1.0 * body and block.direction is not Direction.VERTICAL
-            if below or above:
+            if below or (above and block.direction is not Direction.VERTICAL):
                 block.role = Role.CAPTION
+
+
+def _caption_sides(box: Box, picture: Box, body: float) -> tuple[bool, bool]:
+    """Whether the box stands where a caption of the picture stands: (right under it, right over it)."""
+    return 0 <= box.y0 - picture.y1 <= 1.5 * body, 0 <= picture.y0 - box.y1 <= 1.0 * body
 
 
 def pictures_over_captions(pictures: list[Box], blocks: list[Block], body: float) -> list[Box]:
@@ -278,8 +281,7 @@ def pictures_over_captions(pictures: list[Box], blocks: list[Block], body: float
         x0, x1 = picture.x0, picture.x1
         for caption in captions:
             box = caption.box
-            next_to = 0 <= box.y0 - picture.y1 <= 1.5 * body or 0 <= picture.y0 - box.y1 <= 1.0 * body
-            if next_to and min(box.x1, picture.x1) - max(box.x0, picture.x0) >= 0.5 * box.width:
+            if any(_caption_sides(box, picture, body)) and box.x_overlap(picture) >= 0.5 * box.width:
                 x0, x1 = min(x0, box.x0), max(x1, box.x1)
         widened.append(Box(x0, picture.y0, x1, picture.y1))
     return widened
@@ -371,7 +373,7 @@ def _vertical_headlines_before_bylines(blocks: list[Block], body: float) -> None
         box = block.box
 
         def level(other: Block) -> bool:
-            return min(other.box.y1, box.y1) - max(other.box.y0, box.y0) > 0
+            return other.box.y_overlap(box) > 0
 
         byline_after = any(b.role is Role.BYLINE and level(b) and -0.5 * body <= box.x0 - b.box.x1 <= 1.5 * body for b in vertical)
         heading_before = any(b.role.is_heading and b is not block and level(b) and -0.5 * body <= b.box.x0 - box.x1 <= 3 * body for b in vertical)
